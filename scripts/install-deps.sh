@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every build, test and benchmark dependency from Debian 12
+# packages. Idempotent: does nothing when all packages are present.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config git python3 curl
+  libboost-dev zlib1g-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+  libgtest-dev libgmock-dev
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  prometheus prometheus-node-exporter wrk
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The Debian packages start their daemons; ainode's tests and benchmarks run
+# their own instances on other ports, so the system services are not needed.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  "${sudo_cmd[@]}" systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
+fi

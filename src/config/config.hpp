@@ -1,0 +1,77 @@
+#pragma once
+// The typed configuration passed down from main (DESIGN.md §6). Values are
+// filled by config/settings.cpp from defaults, TOML, AINODE_* environment
+// and flags, in that order of increasing precedence.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace ainode {
+
+using Duration = std::chrono::milliseconds;
+
+struct WebConfig {
+  std::string listen_address = "0.0.0.0:9100";
+  std::string telemetry_path = "/metrics";
+  std::int64_t max_connections = 4096;
+  Duration read_timeout = std::chrono::seconds(10);  // idle or slow client is dropped after this
+  std::int64_t max_request_bytes = 8192;             // request line + headers
+  std::int64_t max_header_count = 64;
+};
+
+struct PathConfig {
+  std::string procfs = "/proc";
+  std::string sysfs = "/sys";
+  std::string rootfs = "/";
+};
+
+struct CollectConfig {
+  Duration interval = std::chrono::seconds(5);
+  // Deadline of one collector run; 0 means "the interval".
+  Duration timeout = Duration(0);
+  // Collector name -> enabled; names absent here use the collector's default.
+  std::map<std::string, bool> enabled;
+};
+
+struct LogConfig {
+  std::string level = "info";  // trace|debug|info|warn|error|off
+  std::string format = "text"; // text|json
+};
+
+struct ProcessesConfig {
+  std::int64_t top_n = 10;  // per ranking (CPU, RSS): bounds cardinality
+};
+
+struct FilesystemConfig {
+  // Same defaults as node_exporter, so dashboards see the same mounts.
+  std::string mount_points_exclude = "^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)";
+  std::string fs_types_exclude =
+      "^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|"
+      "overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$";
+  Duration statfs_timeout = std::chrono::seconds(2);
+};
+
+struct DiskConfig {
+  // Partitions, loop, ram and floppy devices: whole disks only by default.
+  std::string device_exclude = "^(z?ram|loop|fd|(h|s|v|xv)d[a-z]+|nvme\\d+n\\d+p|mmcblk\\d+p)\\d+$";
+};
+
+struct NetworkConfig {
+  // Container veth pairs would explode cardinality on Kubernetes nodes.
+  std::string device_exclude = "^(veth.*|cali.*|lxc.*)$";
+};
+
+struct Config {
+  WebConfig web;
+  PathConfig path;
+  CollectConfig collect;
+  LogConfig log;
+  ProcessesConfig processes;
+  FilesystemConfig filesystem;
+  DiskConfig disk;
+  NetworkConfig network;
+  std::string config_file;  // the TOML file that was read, or "" for none
+};
+
+}  // namespace ainode

@@ -1,0 +1,45 @@
+#pragma once
+// The collector contract. A collector reads one area of the host through
+// HostFs and returns plain metric families; the scheduler runs it on its own
+// worker thread under a deadline, so a slow source never blocks another
+// collector or a scrape (DESIGN.md §1).
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/host_fs.hpp"
+#include "core/metric.hpp"
+
+namespace ainode {
+
+struct CollectContext {
+  const HostFs& fs;
+  std::chrono::system_clock::time_point wall_time;        // when this cycle started
+  std::chrono::steady_clock::time_point monotonic_time;   // same instant, for deltas
+
+  // Non-fatal problems (one hung mount, one unreadable sensor): the collector
+  // still succeeds, but each warning counts in ainode_collector_errors_total
+  // and the last one shows in /v1/status.
+  std::vector<std::string> warnings;
+  void warn(std::string message) { warnings.push_back(std::move(message)); }
+};
+
+class Collector {
+ public:
+  virtual ~Collector() = default;
+
+  // Stable name used in flags (--collector.<name>), labels and status.
+  virtual std::string_view name() const = 0;
+
+  // Every metric this collector can emit; registered in the catalogue so
+  // docs/metrics.md and the naming checks see all of them.
+  virtual std::vector<const MetricDesc*> describe() const = 0;
+
+  // Called from one thread at a time, never concurrently with itself, so a
+  // collector may keep state between cycles (previous counters for rates).
+  // A thrown exception fails this cycle of this collector only.
+  virtual void collect(CollectContext& context, MetricSet& out) = 0;
+};
+
+}  // namespace ainode

@@ -1,0 +1,97 @@
+#include "core/host_fs.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace ainode {
+
+IoError::IoError(const std::filesystem::path& path, int error_number)
+    : std::runtime_error(path.string() + ": " + std::strerror(error_number)), error_number_(error_number) {}
+
+namespace {
+std::filesystem::path join(const std::filesystem::path& base, std::string_view relative) {
+  while (!relative.empty() && relative.front() == '/') relative.remove_prefix(1);
+  return relative.empty() ? base : base / relative;
+}
+
+// Reads with plain read(2): /proc and /sys files report size 0, so stat-based
+// sizing does not work, and streams add cost on the hot path.
+int read_all(const std::filesystem::path& path, std::string& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  out.clear();
+  char buffer[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int error = errno;
+      ::close(fd);
+      return error;
+    }
+    if (n == 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+    if (out.size() > HostFs::kMaxFileBytes) {
+      ::close(fd);
+      return EFBIG;
+    }
+  }
+  ::close(fd);
+  return 0;
+}
+}  // namespace
+
+HostFs::HostFs(std::filesystem::path procfs, std::filesystem::path sysfs, std::filesystem::path rootfs)
+    : procfs_(std::move(procfs)), sysfs_(std::move(sysfs)), rootfs_(std::move(rootfs)) {}
+
+std::filesystem::path HostFs::proc(std::string_view relative) const { return join(procfs_, relative); }
+std::filesystem::path HostFs::sys(std::string_view relative) const { return join(sysfs_, relative); }
+std::filesystem::path HostFs::root(std::string_view relative) const { return join(rootfs_, relative); }
+
+std::string HostFs::read(const std::filesystem::path& path) {
+  std::string out;
+  if (int error = read_all(path, out); error != 0) throw IoError(path, error);
+  return out;
+}
+
+std::optional<std::string> HostFs::try_read(const std::filesystem::path& path) {
+  std::string out;
+  if (read_all(path, out) != 0) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> HostFs::try_read_line(const std::filesystem::path& path) {
+  auto text = try_read(path);
+  if (!text) return std::nullopt;
+  auto end = text->find('\n');
+  if (end != std::string::npos) text->resize(end);
+  return text;
+}
+
+std::vector<std::string> HostFs::list(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  DIR* handle = ::opendir(dir.c_str());
+  if (handle == nullptr) return names;
+  while (const dirent* entry = ::readdir(handle)) {
+    std::string_view name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    names.emplace_back(name);
+  }
+  ::closedir(handle);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::optional<std::string> HostFs::link_target(const std::filesystem::path& path) {
+  char buffer[4096];
+  ssize_t n = ::readlink(path.c_str(), buffer, sizeof buffer - 1);
+  if (n < 0) return std::nullopt;
+  return std::string(buffer, static_cast<std::size_t>(n));
+}
+
+}  // namespace ainode
