@@ -4,9 +4,12 @@
 // worker thread under a deadline, so a slow source never blocks another
 // collector or a scrape (DESIGN.md §1).
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/host_fs.hpp"
 #include "core/metric.hpp"
@@ -23,6 +26,11 @@ struct CollectContext {
   // and the last one shows in /v1/status.
   std::vector<std::string> warnings;
   void warn(std::string message) { warnings.push_back(std::move(message)); }
+
+  // Optional structured detail for /v1/status (a JSON object shown under the
+  // collector's name, e.g. the GPU list or the MIG tree). Built from the
+  // same readings as the metrics in this cycle.
+  std::shared_ptr<const nlohmann::json> details;
 };
 
 class Collector {

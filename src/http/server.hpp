@@ -1,0 +1,69 @@
+#pragma once
+// Event-driven HTTP/1.1 server (Boost.Beast on one io_context): thousands of
+// idle or slow clients cost a socket and a small buffer each, never a thread,
+// so a fresh scrape is answered while they dawdle. Routing lives in the app;
+// this layer only speaks HTTP and enforces the limits.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ainode {
+
+struct HttpRequest {
+  std::string method;  // "GET", "HEAD", ...
+  std::string target;  // path plus query, as sent
+  std::string accept;
+  std::string accept_encoding;
+};
+
+struct HttpResponse {
+  unsigned status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string content_encoding;  // "gzip" when body is already compressed
+  // Shared so that a body rendered once per snapshot is sent to every client
+  // without a copy.
+  std::shared_ptr<const std::string> body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, Cache-Control, ...)
+};
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+struct HttpServerOptions {
+  std::string listen_address = "0.0.0.0:9100";  // host:port, [v6]:port, or :port
+  std::int64_t max_connections = 4096;            // beyond this, new connections are closed at once
+  std::chrono::milliseconds read_timeout{10000};  // a request must arrive whole within this
+  std::int64_t max_request_bytes = 8192;          // request line + headers; larger gets 431
+  std::int64_t max_header_count = 64;             // more gets 431
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, HttpHandler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts serving on a background thread. Throws std::runtime_error
+  // naming the address when it cannot bind.
+  void start();
+  void stop();
+  // The bound port (useful with port 0 in tests).
+  std::uint16_t port() const;
+
+  struct Stats {
+    std::uint64_t connections_open;
+    std::uint64_t connections_rejected;
+    std::uint64_t requests;
+  };
+  Stats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ainode
