@@ -1,1 +1,38 @@
-int main() { return 0; }
+// ainode entry point: parse the command line, load the configuration, then
+// run the agent or a subcommand.
+#include <iostream>
+
+#include "app/agent.hpp"
+#include "app/builtin_collectors.hpp"
+#include "app/catalogue.hpp"
+#include "app/cli.hpp"
+#include "app/logging.hpp"
+#include "config/settings.hpp"
+
+int main(int argc, char** argv) {
+  using namespace ainode;
+  std::vector<std::string_view> collector_names;
+  for (const auto& factory : builtin_collectors()) collector_names.push_back(factory.name);
+  const auto settings = make_settings(collector_names);
+
+  CommandLine command_line = parse_command_line(argc, argv, settings);
+  if (command_line.command == Command::exit) return command_line.exit_code;
+  if (command_line.command == Command::catalogue) {
+    std::cout << catalogue_markdown(metric_catalogue());
+    return 0;
+  }
+
+  LoadedConfig loaded;
+  try {
+    loaded = load_config(settings, command_line.config_path, ainode_environment(), command_line.flags);
+  } catch (const ConfigError& error) {
+    std::cerr << "ainode: configuration error: " << error.what() << "\n";
+    return 2;
+  }
+  if (command_line.command == Command::config_show) {
+    std::cout << describe_config(settings, loaded);
+    return 0;
+  }
+  setup_logging(loaded.config.log);
+  return run_agent(loaded.config);
+}

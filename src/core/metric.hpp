@@ -19,7 +19,7 @@ struct MetricDesc {
   MetricType type;
   std::string_view unit;  // OpenMetrics unit ("bytes", "seconds", ...) or ""
   std::string_view help;
-  std::vector<std::string_view> labels;  // label names, in sample order
+  std::vector<std::string_view> labels = {};  // label names, in sample order
 
   // OpenMetrics family name: counters drop the "_total" suffix.
   std::string_view family_name() const;

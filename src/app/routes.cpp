@@ -1,0 +1,105 @@
+#include "app/routes.hpp"
+
+#include "core/text.hpp"
+#include "exposition/prometheus_text.hpp"
+#include "exposition/status_json.hpp"
+
+namespace ainode {
+
+namespace {
+
+HttpResponse text_response(unsigned status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::make_shared<const std::string>(std::move(body));
+  return response;
+}
+
+HttpResponse not_ready() {
+  auto response = text_response(503, "no collection has completed yet\n");
+  response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+HttpResponse metrics_response(const Snapshot& snapshot, const HttpRequest& request) {
+  bool openmetrics = negotiate_format(request.accept) == ExpositionFormat::openmetrics;
+  const RenderedBody& body = openmetrics ? *snapshot.openmetrics_text : *snapshot.prometheus_text;
+  HttpResponse response;
+  response.content_type = std::string(openmetrics ? kOpenMetricsContentType : kPrometheusTextContentType);
+  if (accepts_gzip(request.accept_encoding)) {
+    response.body = body.gzipped();
+    response.content_encoding = "gzip";
+  } else {
+    response.body = body.plain();
+  }
+  response.headers.emplace_back("Vary", "Accept, Accept-Encoding");
+  return response;
+}
+
+constexpr std::string_view kIndex =
+    "<html><head><title>ainode</title></head><body><h1>ainode</h1><ul>"
+    "<li><a href=\"{metrics}\">{metrics}</a>: Prometheus metrics</li>"
+    "<li><a href=\"/v1/status\">/v1/status</a>: node and collector status (JSON)</li>"
+    "<li><a href=\"/healthz\">/healthz</a>, <a href=\"/readyz\">/readyz</a></li>"
+    "</ul></body></html>\n";
+
+std::string index_page(const std::string& metrics_path) {
+  std::string page(kIndex);
+  for (std::size_t at; (at = page.find("{metrics}")) != std::string::npos;) page.replace(at, 9, metrics_path);
+  return page;
+}
+
+}  // namespace
+
+bool accepts_gzip(std::string_view accept_encoding) {
+  for (auto entry : text::split(accept_encoding, ',')) {
+    auto parts = text::split(entry, ';');
+    auto coding = text::trim(parts[0]);
+    if (coding != "gzip" && coding != "*") continue;
+    bool refused = false;
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+      auto parameter = text::trim(parts[i]);
+      if (parameter.starts_with("q=")) {
+        auto q = text::to_double(parameter.substr(2));
+        refused = !q || *q <= 0;
+      }
+    }
+    if (!refused) return true;
+  }
+  return false;
+}
+
+HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
+  auto index = std::make_shared<const std::string>(index_page(options.telemetry_path));
+  return [&store, options, index](const HttpRequest& request) -> HttpResponse {
+    std::string_view path = path_of(request.target);
+    bool known = path == options.telemetry_path || path == "/healthz" || path == "/readyz" ||
+                 path == "/v1/status" || path == "/status" || path == "/";
+    if (!known) return text_response(404, "not found\n");
+    if (request.method != "GET" && request.method != "HEAD") {
+      auto response = text_response(405, "method not allowed\n");
+      response.headers.emplace_back("Allow", "GET, HEAD");
+      return response;
+    }
+    if (path == "/healthz") return text_response(200, "ok\n");
+    if (path == "/") {
+      HttpResponse response;
+      response.content_type = "text/html; charset=utf-8";
+      response.body = index;
+      return response;
+    }
+    auto snapshot = store.latest();
+    if (path == "/readyz") return snapshot ? text_response(200, "ready\n") : not_ready();
+    if (!snapshot) return not_ready();
+    if (path == options.telemetry_path) return metrics_response(*snapshot, request);
+    HttpResponse response;
+    response.content_type = "application/json";
+    response.body = std::make_shared<const std::string>(
+        render_status_json(*snapshot, std::chrono::system_clock::now(), options.start_time));
+    return response;
+  };
+}
+
+}  // namespace ainode

@@ -1,0 +1,62 @@
+#include "app/self_metrics.hpp"
+
+#include "ainode/build_info.hpp"
+
+namespace ainode {
+
+namespace {
+
+const MetricDesc kCollectorDuration{"ainode_collector_duration_seconds", MetricType::gauge, "seconds",
+                                    "Duration of the collector's last run (time waited when it timed out).",
+                                    {"collector"}};
+const MetricDesc kCollectorSuccess{"ainode_collector_success", MetricType::gauge, "",
+                                   "1 if the collector's last run succeeded, 0 if it failed or timed out.",
+                                   {"collector"}};
+const MetricDesc kCollectorErrors{"ainode_collector_errors_total", MetricType::counter, "",
+                                  "Failed runs, timeouts and non-fatal warnings of the collector since start.",
+                                  {"collector"}};
+const MetricDesc kCollectorTimeouts{"ainode_collector_timeouts_total", MetricType::counter, "",
+                                    "Runs of the collector still going at the cycle deadline since start.",
+                                    {"collector"}};
+const MetricDesc kCollectorLastSuccess{"ainode_collector_last_success_timestamp_seconds", MetricType::gauge, "seconds",
+                                       "Unix time of the collector's last successful run.", {"collector"}};
+const MetricDesc kBuildInfo{"ainode_build_info", MetricType::gauge, "", "ainode build identity; value is always 1.",
+                            {"version", "revision"}};
+const MetricDesc kStartTime{"ainode_start_time_seconds", MetricType::gauge, "seconds",
+                            "Unix time the agent started."};
+const MetricDesc kSnapshotTimestamp{"ainode_snapshot_timestamp_seconds", MetricType::gauge, "seconds",
+                                    "Unix time the served snapshot's collection started; "
+                                    "snapshot age is time() - this."};
+const MetricDesc kCollectionDuration{"ainode_collection_duration_seconds", MetricType::gauge, "seconds",
+                                     "Wall time of the last full collection cycle."};
+const MetricDesc kHealthScore{"ainode_health_score", MetricType::gauge, "",
+                              "Node headroom score from 0 (saturated) to 10 (idle), from CPU, memory and pressure; "
+                              "see docs/health-score.md."};
+
+double unix_seconds(std::chrono::system_clock::time_point time) {
+  return std::chrono::duration<double>(time.time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::vector<const MetricDesc*> self_metric_descriptors() {
+  return {&kCollectorDuration, &kCollectorSuccess, &kCollectorErrors,   &kCollectorTimeouts,  &kCollectorLastSuccess,
+          &kBuildInfo,         &kStartTime,        &kSnapshotTimestamp, &kCollectionDuration, &kHealthScore};
+}
+
+void add_self_metrics(const SelfMetricInputs& inputs, MetricSet& out) {
+  for (const auto& c : inputs.collectors) out.add(kCollectorDuration, {c.name}, c.duration_seconds);
+  for (const auto& c : inputs.collectors) out.add(kCollectorSuccess, {c.name}, c.success ? 1 : 0);
+  for (const auto& c : inputs.collectors) out.add(kCollectorErrors, {c.name}, static_cast<double>(c.errors_total));
+  for (const auto& c : inputs.collectors) out.add(kCollectorTimeouts, {c.name}, static_cast<double>(c.timeouts_total));
+  for (const auto& c : inputs.collectors) {
+    if (c.last_success) out.add(kCollectorLastSuccess, {c.name}, unix_seconds(*c.last_success));
+  }
+  out.add(kBuildInfo, {build::version, build::revision}, 1);
+  out.add(kStartTime, unix_seconds(inputs.start_time));
+  out.add(kSnapshotTimestamp, unix_seconds(inputs.snapshot_time));
+  out.add(kCollectionDuration, inputs.collect_seconds);
+  if (inputs.summary.health_score) out.add(kHealthScore, *inputs.summary.health_score);
+}
+
+}  // namespace ainode

@@ -1,0 +1,24 @@
+#pragma once
+// ainode's own metrics: per-collector health, build identity, and values
+// derived across collectors (health score).
+#include <chrono>
+#include <vector>
+
+#include "core/metric.hpp"
+#include "core/snapshot.hpp"
+
+namespace ainode {
+
+std::vector<const MetricDesc*> self_metric_descriptors();
+
+struct SelfMetricInputs {
+  const std::vector<CollectorStatus>& collectors;
+  std::chrono::system_clock::time_point start_time;
+  std::chrono::system_clock::time_point snapshot_time;
+  double collect_seconds;
+  const NodeSummary& summary;
+};
+
+void add_self_metrics(const SelfMetricInputs& inputs, MetricSet& out);
+
+}  // namespace ainode

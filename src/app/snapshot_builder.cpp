@@ -1,0 +1,32 @@
+#include "app/snapshot_builder.hpp"
+
+#include "app/self_metrics.hpp"
+#include "exposition/prometheus_text.hpp"
+
+namespace ainode {
+
+std::shared_ptr<const Snapshot> SnapshotBuilder::build(CycleResult&& cycle) {
+  auto started = std::chrono::steady_clock::now();
+  auto snapshot = std::make_shared<Snapshot>();
+  snapshot->sequence = cycle.sequence;
+  snapshot->taken_at = cycle.started_at;
+  snapshot->families = std::move(cycle.families);
+  snapshot->collectors = std::move(cycle.collectors);
+  snapshot->summary = summarizer_.summarize(snapshot->families, started);
+
+  MetricSet self;
+  add_self_metrics(SelfMetricInputs{snapshot->collectors, start_time_, snapshot->taken_at, cycle.collect_seconds,
+                                    snapshot->summary},
+                   self);
+  for (auto& family : self.families()) snapshot->families.push_back(std::move(family));
+
+  snapshot->prometheus_text =
+      std::make_unique<RenderedBody>(render_exposition(snapshot->families, ExpositionFormat::prometheus_text));
+  snapshot->openmetrics_text =
+      std::make_unique<RenderedBody>(render_exposition(snapshot->families, ExpositionFormat::openmetrics));
+  snapshot->cycle_seconds =
+      cycle.collect_seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return snapshot;
+}
+
+}  // namespace ainode

@@ -1,0 +1,367 @@
+#include "config/settings.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "config/duration.hpp"
+#include "config/listen_address.hpp"
+#include "core/text.hpp"
+
+extern char** environ;
+
+namespace ainode {
+
+namespace {
+
+using Error = std::optional<std::string>;
+
+// Accessors take a mutable Config so one function serves both apply and
+// show; show only reads through it (hence the const_casts below).
+template <typename T>
+using Field = T& (*)(Config&);
+
+std::string quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+Setting string_setting(std::string key, std::string help, Field<std::string> field,
+                       std::function<Error(std::string_view)> validate = {}) {
+  return Setting{std::move(key), std::move(help), ValueKind::string,
+                 [field, validate](Config& config, std::string_view raw) -> Error {
+                   if (validate) {
+                     if (auto error = validate(raw)) return error;
+                   }
+                   field(config) = std::string(raw);
+                   return std::nullopt;
+                 },
+                 [field](const Config& config) { return quote(field(const_cast<Config&>(config))); }};
+}
+
+Setting regex_setting(std::string key, std::string help, Field<std::string> field) {
+  return string_setting(std::move(key), std::move(help), field, [](std::string_view raw) -> Error {
+    try {
+      std::regex compiled{std::string(raw), std::regex::ECMAScript};
+    } catch (const std::regex_error& error) {
+      return "invalid regular expression '" + std::string(raw) + "': " + error.what();
+    }
+    return std::nullopt;
+  });
+}
+
+Setting choice_setting(std::string key, std::string help, Field<std::string> field, std::vector<std::string> choices) {
+  return string_setting(std::move(key), std::move(help), field, [choices](std::string_view raw) -> Error {
+    if (std::find(choices.begin(), choices.end(), raw) != choices.end()) return std::nullopt;
+    std::string list;
+    for (const auto& choice : choices) list += (list.empty() ? "" : "|") + choice;
+    return "invalid value '" + std::string(raw) + "' (expected " + list + ")";
+  });
+}
+
+Setting duration_setting(std::string key, std::string help, Field<Duration> field, Duration min, Duration max) {
+  return Setting{std::move(key), std::move(help), ValueKind::duration,
+                 [field, min, max](Config& config, std::string_view raw) -> Error {
+                   auto value = parse_duration(raw);
+                   if (!value) return "invalid duration '" + std::string(raw) + "' (expected e.g. \"500ms\", \"5s\", \"1m\")";
+                   if (*value < min || *value > max) {
+                     return "duration " + std::string(raw) + " out of range [" + format_duration(min) + ", " +
+                            format_duration(max) + "]";
+                   }
+                   field(config) = *value;
+                   return std::nullopt;
+                 },
+                 [field](const Config& config) { return quote(format_duration(field(const_cast<Config&>(config)))); }};
+}
+
+Setting integer_setting(std::string key, std::string help, Field<std::int64_t> field, std::int64_t min,
+                        std::int64_t max) {
+  return Setting{std::move(key), std::move(help), ValueKind::integer,
+                 [field, min, max](Config& config, std::string_view raw) -> Error {
+                   auto value = text::to_i64(raw);
+                   if (!value) return "invalid integer '" + std::string(raw) + "'";
+                   if (*value < min || *value > max) {
+                     return "value " + std::string(raw) + " out of range [" + std::to_string(min) + ", " +
+                            std::to_string(max) + "]";
+                   }
+                   field(config) = *value;
+                   return std::nullopt;
+                 },
+                 [field](const Config& config) { return std::to_string(field(const_cast<Config&>(config))); }};
+}
+
+std::optional<bool> parse_bool(std::string_view raw) {
+  if (raw == "true" || raw == "1") return true;
+  if (raw == "false" || raw == "0") return false;
+  return std::nullopt;
+}
+
+Setting collector_setting(std::string_view name) {
+  std::string collector(name);
+  return Setting{"collectors." + collector, "Enable the " + collector + " collector.", ValueKind::boolean,
+                 [collector](Config& config, std::string_view raw) -> Error {
+                   auto value = parse_bool(raw);
+                   if (!value) return "invalid boolean '" + std::string(raw) + "' (expected true or false)";
+                   config.collect.enabled[collector] = *value;
+                   return std::nullopt;
+                 },
+                 [collector](const Config& config) -> std::string {
+                   auto found = config.collect.enabled.find(collector);
+                   if (found == config.collect.enabled.end()) return "true  # collector default";
+                   return found->second ? "true" : "false";
+                 }};
+}
+
+Error validate_listen_address(std::string_view raw) {
+  if (parse_listen_address(raw)) return std::nullopt;
+  return "invalid listen address '" + std::string(raw) + "' (expected host:port, [ipv6]:port or :port)";
+}
+
+Error validate_telemetry_path(std::string_view raw) {
+  if (raw.starts_with('/') && raw.find_first_of(" ?#") == std::string_view::npos) return std::nullopt;
+  return "invalid path '" + std::string(raw) + "' (must start with '/' and have no query)";
+}
+
+Error validate_non_empty(std::string_view raw) {
+  if (!raw.empty()) return std::nullopt;
+  return std::string("must not be empty");
+}
+
+// Converts a TOML value to the raw text the setting parses, so every source
+// goes through one validator. Returns nullopt when the TOML type is wrong.
+std::optional<std::string> toml_raw(const toml::node& node, ValueKind kind) {
+  switch (kind) {
+    case ValueKind::string:
+    case ValueKind::duration:
+      if (auto v = node.value<std::string>(); v && node.is_string()) return *v;
+      return std::nullopt;
+    case ValueKind::integer:
+      if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
+      return std::nullopt;
+    case ValueKind::boolean:
+      if (node.is_boolean()) return *node.value<bool>() ? "true" : "false";
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string_view kind_name(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::string: return "a string";
+    case ValueKind::duration: return "a duration string such as \"5s\"";
+    case ValueKind::integer: return "an integer";
+    case ValueKind::boolean: return "a boolean";
+  }
+  return "a value";
+}
+
+struct TomlLoader {
+  const std::vector<Setting>& settings;
+  LoadedConfig& loaded;
+  std::string file;
+
+  std::string where(const toml::node& node) const {
+    return file + ":" + std::to_string(node.source().begin.line);
+  }
+
+  bool is_table_prefix(std::string_view prefix) const {
+    std::string with_dot = std::string(prefix) + ".";
+    return std::any_of(settings.begin(), settings.end(),
+                       [&](const Setting& s) { return s.key.starts_with(with_dot); });
+  }
+
+  void walk(const toml::table& table, const std::string& prefix) {
+    for (const auto& [name, node] : table) {
+      std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+      if (const auto* sub = node.as_table(); sub && is_table_prefix(key)) {
+        walk(*sub, key);
+        continue;
+      }
+      const Setting* setting = find_setting(settings, key);
+      if (setting == nullptr) throw ConfigError(where(node) + ": unknown key '" + key + "'");
+      auto raw = toml_raw(node, setting->kind);
+      if (!raw) throw ConfigError(where(node) + ": " + key + ": expected " + std::string(kind_name(setting->kind)));
+      if (auto error = setting->apply(loaded.config, *raw)) throw ConfigError(where(node) + ": " + key + ": " + *error);
+      loaded.origins[key] = Origin{ValueSource::file, where(node)};
+    }
+  }
+};
+
+void load_file(const std::vector<Setting>& settings, const std::string& path, LoadedConfig& loaded) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    std::ostringstream message;
+    message << path << ":" << error.source().begin.line << ": " << error.description();
+    throw ConfigError(message.str());
+  }
+  TomlLoader{settings, loaded, path}.walk(table, "");
+  loaded.config.config_file = path;
+}
+
+}  // namespace
+
+std::string Setting::flag() const {
+  std::string out = "--" + key;
+  std::replace(out.begin() + 2, out.end(), '_', '-');
+  // collectors.cpu -> --collector.cpu, the node_exporter spelling.
+  if (key.starts_with("collectors.")) out = "--collector." + key.substr(std::string("collectors.").size());
+  return out;
+}
+
+std::string Setting::env_variable() const {
+  std::string base = key.starts_with("collectors.") ? "collector." + key.substr(11) : key;
+  std::string out = "AINODE_";
+  for (char c : base) out.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return out;
+}
+
+std::string_view to_string(ValueSource source) {
+  switch (source) {
+    case ValueSource::default_value: return "default";
+    case ValueSource::file: return "file";
+    case ValueSource::environment: return "env";
+    case ValueSource::flag: return "flag";
+  }
+  return "?";
+}
+
+std::vector<Setting> make_settings(const std::vector<std::string_view>& collector_names) {
+  std::vector<Setting> settings = {
+      string_setting("web.listen_address", "Address to serve /metrics and the JSON API on.",
+                     [](Config& c) -> std::string& { return c.web.listen_address; }, validate_listen_address),
+      string_setting("web.telemetry_path", "Path under which to expose metrics.",
+                     [](Config& c) -> std::string& { return c.web.telemetry_path; }, validate_telemetry_path),
+      integer_setting("web.max_connections", "Open connections beyond which new ones are refused.",
+                      [](Config& c) -> std::int64_t& { return c.web.max_connections; }, 1, 1'000'000),
+      duration_setting("web.read_timeout", "Time a client has to send a whole request; slower clients are dropped.",
+                       [](Config& c) -> Duration& { return c.web.read_timeout; }, Duration(100),
+                       std::chrono::minutes(10)),
+      integer_setting("web.max_request_bytes", "Largest request line plus headers accepted.",
+                      [](Config& c) -> std::int64_t& { return c.web.max_request_bytes; }, 1024, 1 << 20),
+      integer_setting("web.max_header_count", "Most request headers accepted.",
+                      [](Config& c) -> std::int64_t& { return c.web.max_header_count; }, 8, 1000),
+      string_setting("path.procfs", "procfs mountpoint.", [](Config& c) -> std::string& { return c.path.procfs; },
+                     validate_non_empty),
+      string_setting("path.sysfs", "sysfs mountpoint.", [](Config& c) -> std::string& { return c.path.sysfs; },
+                     validate_non_empty),
+      string_setting("path.rootfs", "Root of the host filesystem (for filesystem statistics).",
+                     [](Config& c) -> std::string& { return c.path.rootfs; }, validate_non_empty),
+      duration_setting("collect.interval", "Time between collection cycles.",
+                       [](Config& c) -> Duration& { return c.collect.interval; }, Duration(100), std::chrono::hours(1)),
+      duration_setting("collect.timeout", "Deadline of one collector run (0 = the interval).",
+                       [](Config& c) -> Duration& { return c.collect.timeout; }, Duration(0), std::chrono::hours(1)),
+      choice_setting("log.level", "Log level.", [](Config& c) -> std::string& { return c.log.level; },
+                     {"trace", "debug", "info", "warn", "error", "off"}),
+      choice_setting("log.format", "Log format.", [](Config& c) -> std::string& { return c.log.format; },
+                     {"text", "json"}),
+      integer_setting("processes.top_n", "Processes exported per ranking (CPU, memory).",
+                      [](Config& c) -> std::int64_t& { return c.processes.top_n; }, 0, 1000),
+      regex_setting("filesystem.mount_points_exclude", "Regex of mount points to ignore.",
+                    [](Config& c) -> std::string& { return c.filesystem.mount_points_exclude; }),
+      regex_setting("filesystem.fs_types_exclude", "Regex of filesystem types to ignore.",
+                    [](Config& c) -> std::string& { return c.filesystem.fs_types_exclude; }),
+      duration_setting("filesystem.statfs_timeout", "Time after which a statfs call counts as hung.",
+                       [](Config& c) -> Duration& { return c.filesystem.statfs_timeout; }, Duration(10),
+                       std::chrono::minutes(1)),
+      regex_setting("disk.device_exclude", "Regex of block devices to ignore.",
+                    [](Config& c) -> std::string& { return c.disk.device_exclude; }),
+      regex_setting("network.device_exclude", "Regex of network interfaces to ignore.",
+                    [](Config& c) -> std::string& { return c.network.device_exclude; }),
+  };
+  for (auto name : collector_names) settings.push_back(collector_setting(name));
+  return settings;
+}
+
+const Setting* find_setting(const std::vector<Setting>& settings, std::string_view key) {
+  for (const auto& setting : settings) {
+    if (setting.key == key) return &setting;
+  }
+  return nullptr;
+}
+
+std::map<std::string, std::string> ainode_environment() {
+  std::map<std::string, std::string> out;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    std::string_view text = *entry;
+    if (!text.starts_with("AINODE_")) continue;
+    auto equals = text.find('=');
+    if (equals == std::string_view::npos) continue;
+    out.emplace(text.substr(0, equals), text.substr(equals + 1));
+  }
+  return out;
+}
+
+LoadedConfig load_config(const std::vector<Setting>& settings, const std::string& config_path,
+                         const std::map<std::string, std::string>& environment, const FlagValues& flags) {
+  LoadedConfig loaded;
+  if (!config_path.empty()) {
+    if (!std::filesystem::exists(config_path)) throw ConfigError(config_path + ": configuration file not found");
+    load_file(settings, config_path, loaded);
+  } else if (std::filesystem::exists(kDefaultConfigPath)) {
+    load_file(settings, kDefaultConfigPath, loaded);
+  }
+
+  // Environment variables that look like ours but match no key are errors
+  // too: a typo in a DaemonSet must not be silently ignored.
+  std::set<std::string> known_variables = {"AINODE_CONFIG"};
+  for (const auto& setting : settings) known_variables.insert(setting.env_variable());
+  for (const auto& [name, value] : environment) {
+    if (!known_variables.contains(name) && !name.starts_with("AINODE_NVML_SIM_")) {
+      throw ConfigError("environment variable " + name + ": unknown setting");
+    }
+  }
+  for (const auto& setting : settings) {
+    auto found = environment.find(setting.env_variable());
+    if (found == environment.end()) continue;
+    if (auto error = setting.apply(loaded.config, found->second)) {
+      throw ConfigError("environment variable " + found->first + " (" + setting.key + "): " + *error);
+    }
+    loaded.origins[setting.key] = Origin{ValueSource::environment, found->first};
+  }
+
+  for (const auto& [key, raw] : flags) {
+    const Setting* setting = find_setting(settings, key);
+    if (setting == nullptr) throw ConfigError("unknown setting '" + key + "'");
+    if (auto error = setting->apply(loaded.config, raw)) throw ConfigError("flag " + setting->flag() + ": " + *error);
+    loaded.origins[key] = Origin{ValueSource::flag, setting->flag()};
+  }
+  return loaded;
+}
+
+std::string describe_config(const std::vector<Setting>& settings, const LoadedConfig& loaded) {
+  std::ostringstream out;
+  out << "# Effective ainode configuration (flags > AINODE_* env > file > defaults)\n";
+  out << "# config file: " << (loaded.config.config_file.empty() ? "(none)" : loaded.config.config_file) << "\n";
+  std::string section;
+  for (const auto& setting : settings) {
+    auto dot = setting.key.find('.');
+    std::string table = setting.key.substr(0, dot);
+    if (table != section) {
+      section = table;
+      out << "\n[" << section << "]\n";
+    }
+    std::string value = setting.show(loaded.config);
+    out << setting.key.substr(dot + 1) << " = " << value;
+    auto origin = loaded.origins.find(setting.key);
+    if (origin == loaded.origins.end()) {
+      out << (value.find('#') == std::string::npos ? "  # default" : "");
+    } else {
+      out << "  # " << to_string(origin->second.source) << " (" << origin->second.where << ")";
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace ainode

@@ -1,0 +1,23 @@
+#pragma once
+// The node at a glance, derived from one snapshot's families (and the
+// previous snapshot for rates). Shown at the top of /v1/status and used for
+// ainode_health_score. Every field is optional: absent input, absent field.
+#include <optional>
+#include <string>
+
+namespace ainode {
+
+struct NodeSummary {
+  std::optional<double> cpu_count;
+  std::optional<double> cpu_utilization_ratio;
+  std::optional<double> load1, load5, load15;
+  std::optional<double> memory_total_bytes, memory_available_bytes, memory_used_bytes;
+  std::optional<double> swap_total_bytes, swap_used_bytes;
+  std::optional<double> root_filesystem_size_bytes, root_filesystem_avail_bytes;
+  std::optional<std::string> primary_interface;
+  std::optional<double> primary_receive_bytes_per_second, primary_transmit_bytes_per_second;
+  std::optional<double> worst_pressure_some_ratio;
+  std::optional<double> health_score;
+};
+
+}  // namespace ainode

@@ -1,0 +1,101 @@
+#include "core/scheduler.hpp"
+
+namespace ainode {
+
+Scheduler::Scheduler(std::vector<std::unique_ptr<Collector>> collectors, const HostFs& fs, SchedulerOptions options,
+                     CycleSink sink)
+    : options_(options), sink_(std::move(sink)) {
+  for (auto& collector : collectors) runners_.push_back(std::make_unique<CollectorRunner>(std::move(collector), fs));
+  history_.resize(runners_.size());
+}
+
+Scheduler::~Scheduler() { stop(); }
+
+std::vector<const MetricDesc*> Scheduler::describe() const {
+  std::vector<const MetricDesc*> out;
+  for (const auto& runner : runners_) {
+    auto descs = runner->describe();
+    out.insert(out.end(), descs.begin(), descs.end());
+  }
+  return out;
+}
+
+void Scheduler::run_once() {
+  CycleResult cycle;
+  cycle.sequence = ++sequence_;
+  cycle.started_at = std::chrono::system_clock::now();
+  auto started = std::chrono::steady_clock::now();
+  auto deadline = started + options_.timeout;
+
+  std::vector<bool> triggered(runners_.size());
+  for (std::size_t i = 0; i < runners_.size(); ++i) triggered[i] = runners_[i]->trigger(cycle.started_at, started);
+
+  for (std::size_t i = 0; i < runners_.size(); ++i) {
+    CollectorRunner& runner = *runners_[i];
+    History& history = history_[i];
+    CollectorStatus status;
+    status.name = runner.name();
+    // A run left over from an earlier cycle may finish now; its result is
+    // stale for this cycle, so only a run triggered now counts.
+    std::optional<RunResult> result = runner.wait_until(deadline);
+    if (!triggered[i]) result.reset();
+    if (result) {
+      status.success = result->success;
+      status.duration_seconds = result->duration_seconds;
+      status.warnings = std::move(result->warnings);
+      status.details = std::move(result->details);
+      if (result->success) {
+        history.last_success = cycle.started_at;
+        for (auto& family : result->families) cycle.families.push_back(std::move(family));
+      } else {
+        ++history.errors_total;
+        history.last_error = result->error;
+      }
+      history.errors_total += status.warnings.size();
+      if (!status.warnings.empty()) history.last_error = status.warnings.back();
+    } else {
+      status.timed_out = true;
+      status.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      ++history.errors_total;
+      ++history.timeouts_total;
+      history.last_error = triggered[i] ? "timed out after " + std::to_string(options_.timeout.count()) + "ms"
+                                        : "still running since an earlier cycle (hung)";
+    }
+    status.errors_total = history.errors_total;
+    status.timeouts_total = history.timeouts_total;
+    status.last_success = history.last_success;
+    status.last_error = history.last_error;
+    cycle.collectors.push_back(std::move(status));
+  }
+  cycle.collect_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  sink_(std::move(cycle));
+}
+
+void Scheduler::start() {
+  thread_ = std::thread([this] {
+    auto next = std::chrono::steady_clock::now();
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      run_once();
+      lock.lock();
+      // Fixed-rate schedule; after an overrun, start again at once rather
+      // than trying to catch up with a burst of cycles.
+      next += options_.interval;
+      auto now = std::chrono::steady_clock::now();
+      if (next < now) next = now;
+      wake_.wait_until(lock, next, [this] { return stopping_; });
+    }
+  });
+}
+
+void Scheduler::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace ainode

@@ -1,0 +1,71 @@
+#pragma once
+// Runs every collector once per interval, each on its own thread under a
+// deadline, and hands the cycle's results on. A collector still running at
+// the deadline is reported as timed out and skipped until it returns; the
+// others are never held up by it.
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/collector_runner.hpp"
+#include "core/snapshot.hpp"
+
+namespace ainode {
+
+struct CycleResult {
+  std::uint64_t sequence = 0;
+  std::chrono::system_clock::time_point started_at;
+  double collect_seconds = 0;  // from trigger until the last result or the deadline
+  std::vector<Family> families;             // successful collectors', in registration order
+  std::vector<CollectorStatus> collectors;  // one per collector, same order
+};
+
+struct SchedulerOptions {
+  std::chrono::milliseconds interval{5000};
+  std::chrono::milliseconds timeout{5000};  // deadline of one cycle
+};
+
+class Scheduler {
+ public:
+  using CycleSink = std::function<void(CycleResult&&)>;
+
+  Scheduler(std::vector<std::unique_ptr<Collector>> collectors, const HostFs& fs, SchedulerOptions options,
+            CycleSink sink);
+  ~Scheduler();
+
+  // Runs one cycle on the calling thread and hands it to the sink.
+  void run_once();
+  // Runs cycles on a background thread, the first one immediately.
+  void start();
+  void stop();
+
+  // Every descriptor the enabled collectors can emit.
+  std::vector<const MetricDesc*> describe() const;
+
+ private:
+  struct History {
+    std::uint64_t errors_total = 0;
+    std::uint64_t timeouts_total = 0;
+    std::optional<std::chrono::system_clock::time_point> last_success;
+    std::string last_error;
+  };
+
+  std::vector<std::unique_ptr<CollectorRunner>> runners_;
+  std::vector<History> history_;
+  SchedulerOptions options_;
+  CycleSink sink_;
+  std::uint64_t sequence_ = 0;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace ainode

@@ -1,0 +1,61 @@
+#pragma once
+// One completed collection cycle, immutable once published. Renderers
+// (Prometheus text, OpenMetrics, JSON status) read it; a scrape copies bytes
+// rendered once per snapshot (DESIGN.md §1).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/metric.hpp"
+#include "core/node_summary.hpp"
+
+namespace ainode {
+
+struct CollectorStatus {
+  std::string name;
+  bool success = false;     // this cycle's run completed without error
+  bool timed_out = false;   // still running at the deadline (hung or slow)
+  double duration_seconds = 0;  // of this cycle's run, or time waited when timed out
+  std::uint64_t errors_total = 0;   // failed runs + warnings + timeouts since start
+  std::uint64_t timeouts_total = 0;
+  std::optional<std::chrono::system_clock::time_point> last_success;
+  std::string last_error;   // most recent failure or warning, "" if none ever
+  std::vector<std::string> warnings;  // this cycle's
+  std::shared_ptr<const nlohmann::json> details;
+};
+
+// Bytes served for one snapshot: rendered once, gzip-compressed at most once
+// per format, on the first request that accepts gzip.
+class RenderedBody {
+ public:
+  explicit RenderedBody(std::string plain);
+  const std::shared_ptr<const std::string>& plain() const { return plain_; }
+  const std::shared_ptr<const std::string>& gzipped() const;
+
+ private:
+  std::shared_ptr<const std::string> plain_;
+  mutable std::once_flag compress_once_;
+  mutable std::shared_ptr<const std::string> gzipped_;
+};
+
+struct Snapshot {
+  std::uint64_t sequence = 0;
+  std::chrono::system_clock::time_point taken_at;  // cycle start
+  double cycle_seconds = 0;                         // collection + rendering
+  std::vector<Family> families;                     // every collector's and ainode's own
+  std::vector<CollectorStatus> collectors;
+  NodeSummary summary;
+
+  std::unique_ptr<RenderedBody> prometheus_text;
+  std::unique_ptr<RenderedBody> openmetrics_text;
+
+  const Family* find(std::string_view name) const;
+};
+
+}  // namespace ainode
