@@ -1,0 +1,126 @@
+#include "app/routes.hpp"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "app/snapshot_builder.hpp"
+
+using namespace ainode;
+
+namespace {
+
+const MetricDesc kMemTotal{"ainode_memory_total_bytes", MetricType::gauge, "bytes", "Total memory.", {}};
+const MetricDesc kMemAvailable{"ainode_memory_available_bytes", MetricType::gauge, "bytes", "Available memory.", {}};
+
+std::shared_ptr<const Snapshot> sample_snapshot() {
+  CycleResult cycle;
+  cycle.sequence = 7;
+  cycle.started_at = std::chrono::system_clock::now();
+  MetricSet set;
+  set.add(kMemTotal, 1000);
+  set.add(kMemAvailable, 500);
+  cycle.families = set.families();
+  CollectorStatus memory;
+  memory.name = "memory";
+  memory.success = true;
+  CollectorStatus broken;
+  broken.name = "broken";
+  broken.last_error = "bad file";
+  broken.errors_total = 3;
+  cycle.collectors = {memory, broken};
+  SnapshotBuilder builder(cycle.started_at);
+  return builder.build(std::move(cycle));
+}
+
+HttpResponse get(const HttpHandler& handler, std::string target, std::string accept = "", std::string encoding = "",
+                 std::string method = "GET") {
+  return handler(HttpRequest{std::move(method), std::move(target), std::move(accept), std::move(encoding)});
+}
+
+std::string gunzip(const std::string& data) {
+  z_stream stream{};
+  inflateInit2(&stream, 15 + 16);
+  std::string out(1 << 20, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
+  out.resize(stream.total_out);
+  inflateEnd(&stream);
+  return out;
+}
+
+}  // namespace
+
+TEST(Routes, AcceptsGzip) {
+  EXPECT_TRUE(accepts_gzip("gzip"));
+  EXPECT_TRUE(accepts_gzip("deflate, gzip;q=0.5"));
+  EXPECT_TRUE(accepts_gzip("*"));
+  EXPECT_FALSE(accepts_gzip(""));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0"));
+  EXPECT_FALSE(accepts_gzip("identity"));
+}
+
+TEST(Routes, NotReadyUntilFirstSnapshot) {
+  SnapshotStore store;
+  auto handler = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now()});
+  EXPECT_EQ(get(handler, "/healthz").status, 200u);
+  EXPECT_EQ(get(handler, "/readyz").status, 503u);
+  EXPECT_EQ(get(handler, "/metrics").status, 503u);
+  store.publish(sample_snapshot());
+  EXPECT_EQ(get(handler, "/readyz").status, 200u);
+}
+
+TEST(Routes, MetricsFormatsAndCompression) {
+  SnapshotStore store;
+  store.publish(sample_snapshot());
+  auto handler = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now()});
+  auto text = get(handler, "/metrics");
+  EXPECT_EQ(text.status, 200u);
+  EXPECT_EQ(text.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(text.body->find("ainode_memory_total_bytes 1000\n"), std::string::npos);
+  EXPECT_NE(text.body->find("ainode_collector_errors_total{collector=\"broken\"} 3\n"), std::string::npos);
+  EXPECT_NE(text.body->find("ainode_health_score 10\n"), std::string::npos) << *text.body;
+
+  auto om = get(handler, "/metrics?x=1", "application/openmetrics-text;version=1.0.0");
+  EXPECT_EQ(om.content_type, "application/openmetrics-text; version=1.0.0; charset=utf-8");
+  EXPECT_TRUE(om.body->ends_with("# EOF\n"));
+
+  auto gz = get(handler, "/metrics", "", "gzip");
+  EXPECT_EQ(gz.content_encoding, "gzip");
+  EXPECT_EQ(gunzip(*gz.body), *text.body);
+  // Compressed once per snapshot: the same bytes are shared.
+  EXPECT_EQ(get(handler, "/metrics", "", "gzip").body.get(), gz.body.get());
+}
+
+TEST(Routes, StatusJson) {
+  SnapshotStore store;
+  store.publish(sample_snapshot());
+  auto handler = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now()});
+  for (const char* path : {"/v1/status", "/status"}) {
+    auto response = get(handler, path);
+    EXPECT_EQ(response.content_type, "application/json");
+    auto json = nlohmann::json::parse(*response.body);
+    EXPECT_EQ(json["snapshot"]["sequence"], 7);
+    EXPECT_EQ(json["node"]["memory"]["total_bytes"], 1000.0);
+    EXPECT_TRUE(json["node"]["cpu"]["utilization_ratio"].is_null());
+    EXPECT_EQ(json["collectors"][1]["name"], "broken");
+    EXPECT_EQ(json["collectors"][1]["last_error"], "bad file");
+    EXPECT_EQ(json["node"]["health_score"], 10.0);
+  }
+}
+
+TEST(Routes, UnknownPathsAndMethods) {
+  SnapshotStore store;
+  auto handler = make_routes(store, RouteOptions{"/custom", std::chrono::system_clock::now()});
+  EXPECT_EQ(get(handler, "/metrics").status, 404u);
+  EXPECT_EQ(get(handler, "/nope").status, 404u);
+  auto post = get(handler, "/custom", "", "", "POST");
+  EXPECT_EQ(post.status, 405u);
+  ASSERT_EQ(post.headers.size(), 1u);
+  EXPECT_EQ(post.headers[0].second, "GET, HEAD");
+  EXPECT_NE(get(handler, "/").body->find("/custom"), std::string::npos);
+}
