@@ -1,0 +1,64 @@
+# Shared helpers for the end-to-end tests (sourced, not run).
+# Environment from CTest: AINODE_BINARY, AINODE_SOURCE_DIR, AINODE_BUILD_DIR.
+set -euo pipefail
+
+: "${AINODE_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${AINODE_BUILD_DIR:=$AINODE_SOURCE_DIR/build}"
+: "${AINODE_BINARY:=$AINODE_BUILD_DIR/ainode}"
+FIXTURES="$AINODE_SOURCE_DIR/tests/fixtures"
+WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ainode-e2e.XXXXXX")
+BACKGROUND_PIDS=()
+
+cleanup() {
+  for pid in "${BACKGROUND_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${BACKGROUND_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK_DIR"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits until URL answers 200, for at most $2 seconds (default 15).
+wait_for_url() {
+  local url=$1 limit=${2:-15} waited=0
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    sleep 0.1
+    waited=$((waited + 1))
+    [ "$waited" -lt $((limit * 10)) ] || fail "$url did not become ready within ${limit}s"
+  done
+}
+
+# start_agent NAME [ainode flags...]: starts ainode on a free loopback port,
+# sets AGENT_URL and waits for /readyz.
+start_agent() {
+  local name=$1
+  shift
+  local port
+  port=$(free_port)
+  "$AINODE_BINARY" --web.listen-address "127.0.0.1:$port" "$@" >"$WORK_DIR/$name.log" 2>&1 &
+  BACKGROUND_PIDS+=($!)
+  AGENT_URL="http://127.0.0.1:$port"
+  wait_for_url "$AGENT_URL/readyz" || { cat "$WORK_DIR/$name.log" >&2; exit 1; }
+}
+
+# Agent flags that point every collector at the committed fixture tree.
+fixture_flags() {
+  echo --path.procfs "$FIXTURES/proc" --path.sysfs "$FIXTURES/sys" --path.rootfs "$FIXTURES/rootfs" \
+    --collect.interval 1h --no-collector.gpu
+}
+
+# Replaces values that depend on the moment or the build machine (timings,
+# timestamps, the revision, statfs of the checkout's filesystem) so the rest
+# can be compared byte for byte with a golden file.
+normalize_metrics() {
+  sed -E \
+    -e 's/^(ainode_(collector_duration_seconds|collector_last_success_timestamp_seconds|start_time_seconds|snapshot_timestamp_seconds|collection_duration_seconds|time_seconds|filesystem_(size|free|avail)_bytes|filesystem_files|filesystem_files_free)(\{[^}]*\})?) .*/\1 <varies>/' \
+    -e 's/^(ainode_build_info\{version="[^"]*",revision=")[^"]*"/\1<revision>"/'
+}
