@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build test run bench fuzz clean
+.PHONY: deps configure build test run bench docs clean
 
 deps:
 	./scripts/install-deps.sh
@@ -22,6 +22,10 @@ run: build
 
 bench: build
 	./bench/run.sh
+
+# docs/metrics.md is generated from the metric catalogue.
+docs: build
+	./$(BUILD_DIR)/ainode catalogue > docs/metrics.md
 
 clean:
 	rm -rf $(BUILD_DIR)
