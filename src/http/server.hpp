@@ -61,8 +61,9 @@ class HttpServer {
   };
   Stats stats() const;
 
+  struct Impl;  // opaque: keeps Beast out of every includer's compile
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
