@@ -1,9 +1,35 @@
 #include "app/builtin_collectors.hpp"
 
+#include "collectors/cpu/cpu_collector.hpp"
+#include "collectors/disk/disk_collector.hpp"
+#include "collectors/filesystem/filesystem_collector.hpp"
+#include "collectors/memory/memory_collector.hpp"
+#include "collectors/network/network_collector.hpp"
+#include "collectors/pressure/pressure_collector.hpp"
+#include "collectors/processes/processes_collector.hpp"
+#include "collectors/system/system_collectors.hpp"
+#include "collectors/thermal/thermal_collector.hpp"
+
 namespace ainode {
 
 const std::vector<CollectorFactory>& builtin_collectors() {
   static const std::vector<CollectorFactory> factories = {
+      {"cpu", "CPU time, utilization, context switches, frequency", true,
+       [](const Config&) { return std::make_unique<CpuCollector>(); }},
+      {"loadavg", "Load averages", true, [](const Config&) { return std::make_unique<LoadavgCollector>(); }},
+      {"time", "Uptime and wall clock", true, [](const Config&) { return std::make_unique<TimeCollector>(); }},
+      {"memory", "Memory, swap, paging", true, [](const Config&) { return std::make_unique<MemoryCollector>(); }},
+      {"pressure", "Pressure stall information (PSI)", true,
+       [](const Config&) { return std::make_unique<PressureCollector>(); }},
+      {"processes", "Process counts and top-N processes", true,
+       [](const Config& c) { return std::make_unique<ProcessesCollector>(static_cast<std::size_t>(c.processes.top_n)); }},
+      {"filesystem", "Filesystem space and inodes", true,
+       [](const Config& c) { return std::make_unique<FilesystemCollector>(c.filesystem); }},
+      {"disk", "Block device I/O", true, [](const Config& c) { return std::make_unique<DiskCollector>(c.disk); }},
+      {"network", "Network interfaces", true,
+       [](const Config& c) { return std::make_unique<NetworkCollector>(c.network); }},
+      {"netstat", "TCP and UDP counters", true, [](const Config&) { return std::make_unique<NetstatCollector>(); }},
+      {"thermal", "Thermal zones", true, [](const Config&) { return std::make_unique<ThermalCollector>(); }},
   };
   return factories;
 }

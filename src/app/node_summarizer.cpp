@@ -38,7 +38,7 @@ std::optional<std::string> primary_interface(std::span<const Family> families) {
 
 NodeSummary NodeSummarizer::summarize(std::span<const Family> families, std::chrono::steady_clock::time_point now) {
   NodeSummary s;
-  s.cpu_count = find_value(families, "ainode_cpu_count");
+  s.cpu_count = find_value(families, "ainode_cpus_online");
   s.cpu_utilization_ratio = find_value(families, "ainode_cpu_utilization_ratio");
   s.load1 = find_value(families, "ainode_load1");
   s.load5 = find_value(families, "ainode_load5");

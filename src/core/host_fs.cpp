@@ -1,5 +1,7 @@
 #include "core/host_fs.hpp"
 
+#include "core/text.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -71,6 +73,12 @@ std::optional<std::string> HostFs::try_read_line(const std::filesystem::path& pa
   auto end = text->find('\n');
   if (end != std::string::npos) text->resize(end);
   return text;
+}
+
+std::optional<std::int64_t> HostFs::try_read_int(const std::filesystem::path& path) {
+  auto line = try_read_line(path);
+  if (!line) return std::nullopt;
+  return text::to_i64(text::trim(*line));
 }
 
 std::vector<std::string> HostFs::list(const std::filesystem::path& dir) {

@@ -2,6 +2,7 @@
 // Root-relative access to the host's /proc, /sys and / (DESIGN.md §3), so the
 // whole agent can run against a fixture tree. Collectors never open a host
 // path directly; they ask HostFs.
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -44,6 +45,9 @@ class HostFs {
   static std::optional<std::string> try_read(const std::filesystem::path& path);
   // First line without the trailing newline; nullopt when unreadable.
   static std::optional<std::string> try_read_line(const std::filesystem::path& path);
+  // A file holding one integer (most sysfs attributes); nullopt when
+  // missing, unreadable or not an integer.
+  static std::optional<std::int64_t> try_read_int(const std::filesystem::path& path);
   // Sorted entry names (not "." or ".."); empty when the directory is missing.
   static std::vector<std::string> list(const std::filesystem::path& dir);
   // Target of a symbolic link's last component; nullopt when not a link.

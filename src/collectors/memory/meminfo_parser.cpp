@@ -1,0 +1,36 @@
+#include "collectors/memory/meminfo_parser.hpp"
+
+#include "core/text.hpp"
+
+namespace ainode {
+
+std::map<std::string, std::uint64_t, std::less<>> parse_meminfo(std::string_view text) {
+  std::map<std::string, std::uint64_t, std::less<>> values;
+  for (auto line : text::lines(text)) {
+    if (text::trim(line).empty()) continue;
+    auto kv = text::split_key_value(line, ':');
+    if (!kv || kv->key.empty()) throw ParseError("meminfo: malformed line '" + std::string(line.substr(0, 40)) + "'");
+    auto fields = text::fields(kv->value);
+    if (fields.empty() || fields.size() > 2 || (fields.size() == 2 && fields[1] != "kB")) {
+      throw ParseError("meminfo: malformed value for " + std::string(kv->key));
+    }
+    std::uint64_t value = text::require_u64(fields[0], kv->key);
+    values[std::string(kv->key)] = fields.size() == 2 ? value * 1024 : value;
+  }
+  if (values.empty()) throw ParseError("meminfo: empty");
+  return values;
+}
+
+std::map<std::string, std::uint64_t, std::less<>> parse_vmstat(std::string_view text) {
+  std::map<std::string, std::uint64_t, std::less<>> values;
+  for (auto line : text::lines(text)) {
+    auto fields = text::fields(line);
+    if (fields.empty()) continue;
+    if (fields.size() != 2) throw ParseError("vmstat: malformed line '" + std::string(line.substr(0, 40)) + "'");
+    values[std::string(fields[0])] = text::require_u64(fields[1], fields[0]);
+  }
+  if (values.empty()) throw ParseError("vmstat: empty");
+  return values;
+}
+
+}  // namespace ainode
