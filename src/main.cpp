@@ -9,6 +9,8 @@
 #include "app/logging.hpp"
 #include "config/settings.hpp"
 
+#include <spdlog/spdlog.h>
+
 int main(int argc, char** argv) {
   using namespace ainode;
   std::vector<std::string_view> collector_names;
@@ -34,5 +36,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   setup_logging(loaded.config.log);
+  for (const auto& name : loaded.unknown_environment) {
+    spdlog::warn("environment variable {} matches no setting (ignored)", name);
+  }
   return run_agent(loaded.config);
 }

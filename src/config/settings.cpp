@@ -312,14 +312,10 @@ LoadedConfig load_config(const std::vector<Setting>& settings, const std::string
     load_file(settings, kDefaultConfigPath, loaded);
   }
 
-  // Environment variables that look like ours but match no key are errors
-  // too: a typo in a DaemonSet must not be silently ignored.
   std::set<std::string> known_variables = {"AINODE_CONFIG"};
   for (const auto& setting : settings) known_variables.insert(setting.env_variable());
   for (const auto& [name, value] : environment) {
-    if (!known_variables.contains(name) && !name.starts_with("AINODE_NVML_SIM_")) {
-      throw ConfigError("environment variable " + name + ": unknown setting");
-    }
+    if (!known_variables.contains(name)) loaded.unknown_environment.push_back(name);
   }
   for (const auto& setting : settings) {
     auto found = environment.find(setting.env_variable());

@@ -51,6 +51,10 @@ struct Origin {
 struct LoadedConfig {
   Config config;
   std::map<std::string, Origin> origins;  // by key; keys absent were defaults
+  // AINODE_* variables that match no setting. Not errors: Kubernetes
+  // injects AINODE_SERVICE_HOST, AINODE_PORT... for a Service named ainode.
+  // They are logged at start-up so a typo is still seen.
+  std::vector<std::string> unknown_environment;
 };
 
 // Raw values as given on the command line, keyed by setting key. The CLI

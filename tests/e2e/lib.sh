@@ -31,7 +31,10 @@ wait_for_url() {
   until curl -fsS -o /dev/null "$url" 2>/dev/null; do
     sleep 0.1
     waited=$((waited + 1))
-    [ "$waited" -lt $((limit * 10)) ] || fail "$url did not become ready within ${limit}s"
+    if [ "$waited" -ge $((limit * 10)) ]; then
+      echo "$url did not become ready within ${limit}s" >&2
+      return 1
+    fi
   done
 }
 
@@ -45,13 +48,18 @@ start_agent() {
   "$AINODE_BINARY" --web.listen-address "127.0.0.1:$port" "$@" >"$WORK_DIR/$name.log" 2>&1 &
   BACKGROUND_PIDS+=($!)
   AGENT_URL="http://127.0.0.1:$port"
-  wait_for_url "$AGENT_URL/readyz" || { cat "$WORK_DIR/$name.log" >&2; exit 1; }
+  wait_for_url "$AGENT_URL/readyz" || { cat "$WORK_DIR/$name.log" >&2; fail "agent $name did not start"; }
 }
 
 # Agent flags that point every collector at the committed fixture tree.
+# The GPU collector is left out here: the host fixture tree has no GPUs, and
+# a developer machine with a real one must still match the golden file.
 fixture_flags() {
   echo --path.procfs "$FIXTURES/proc" --path.sysfs "$FIXTURES/sys" --path.rootfs "$FIXTURES/rootfs" \
-    --collect.interval 1h --no-collector.gpu
+    --collect.interval 1h $(no_gpu_flag)
+}
+no_gpu_flag() {
+  if "$AINODE_BINARY" --help | grep -q -- '--no-collector.gpu'; then echo --no-collector.gpu; fi
 }
 
 # Replaces values that depend on the moment or the build machine (timings,

@@ -9,10 +9,10 @@ broken="$WORK_DIR/fixtures"
 printf 'MemTotal:       lots kB\n\x00\xff\xfe garbage\n' >"$broken/proc/meminfo"
 
 start_agent intact --path.procfs "$FIXTURES/proc" --path.sysfs "$FIXTURES/sys" --path.rootfs "$FIXTURES/rootfs" \
-  --collect.interval 1h --no-collector.gpu
+  --collect.interval 1h $(no_gpu_flag)
 intact_url=$AGENT_URL
 start_agent broken --path.procfs "$broken/proc" --path.sysfs "$broken/sys" --path.rootfs "$broken/rootfs" \
-  --collect.interval 1h --no-collector.gpu
+  --collect.interval 1h $(no_gpu_flag)
 broken_url=$AGENT_URL
 
 curl -fsS "$broken_url/metrics" >"$WORK_DIR/broken.prom"

@@ -1,0 +1,41 @@
+#pragma once
+// Shared by collector tests: the committed fixture tree and one-call
+// collection.
+#include <optional>
+#include <string>
+
+#include "app/family_lookup.hpp"
+#include "core/collector.hpp"
+
+namespace ainode::testing {
+
+inline std::string fixture_path(const std::string& relative) {
+  return std::string(AINODE_SOURCE_DIR) + "/tests/fixtures/" + relative;
+}
+
+inline HostFs fixture_fs() { return HostFs(fixture_path("proc"), fixture_path("sys"), fixture_path("rootfs")); }
+
+struct Collected {
+  MetricSet metrics;
+  std::vector<std::string> warnings;
+  std::shared_ptr<const nlohmann::json> details;
+
+  std::optional<double> value(std::string_view name, std::initializer_list<LabelMatch> match = {}) const {
+    return find_value(metrics.families(), name, match);
+  }
+  std::size_t count(std::string_view name) const {
+    const Family* family = metrics.find(name);
+    return family == nullptr ? 0 : family->samples.size();
+  }
+};
+
+inline Collected collect_once(Collector& collector, const HostFs& fs = fixture_fs()) {
+  CollectContext context{fs, std::chrono::system_clock::now(), std::chrono::steady_clock::now(), {}, nullptr};
+  Collected out;
+  collector.collect(context, out.metrics);
+  out.warnings = std::move(context.warnings);
+  out.details = std::move(context.details);
+  return out;
+}
+
+}  // namespace ainode::testing
