@@ -1,0 +1,21 @@
+// libFuzzer target: parse_meminfo and parse_vmstat must return or throw ParseError on any input, never
+// crash, hang or read out of bounds.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "collectors/memory/meminfo_parser.hpp"
+#include "core/text.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  try {
+    ainode::parse_meminfo(input);
+  } catch (const ainode::ParseError&) {
+  }
+  try {
+    ainode::parse_vmstat(input);
+  } catch (const ainode::ParseError&) {
+  }
+  return 0;
+}
