@@ -9,7 +9,7 @@ command -v prometheus >/dev/null || fail "prometheus not installed (make deps)"
 # shellcheck disable=SC2046
 start_agent scraped $(fixture_flags)
 agent_address=${AGENT_URL#http://}
-expected=$(awk '/^MemTotal:/ {printf "%d", $2 * 1024}' "$FIXTURES/proc/meminfo")
+expected=$(awk '/^MemTotal:/ {printf "%.0f", $2 * 1024}' "$FIXTURES/proc/meminfo")
 
 prom_port=$(free_port)
 cat >"$WORK_DIR/prometheus.yml" <<YAML
