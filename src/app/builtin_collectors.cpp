@@ -3,6 +3,7 @@
 #include "collectors/cpu/cpu_collector.hpp"
 #include "collectors/disk/disk_collector.hpp"
 #include "collectors/filesystem/filesystem_collector.hpp"
+#include "collectors/gpu/gpu_collector.hpp"
 #include "collectors/memory/memory_collector.hpp"
 #include "collectors/network/network_collector.hpp"
 #include "collectors/pressure/pressure_collector.hpp"
@@ -30,6 +31,7 @@ const std::vector<CollectorFactory>& builtin_collectors() {
        [](const Config& c) { return std::make_unique<NetworkCollector>(c.network); }},
       {"netstat", "TCP and UDP counters", true, [](const Config&) { return std::make_unique<NetstatCollector>(); }},
       {"thermal", "Thermal zones", true, [](const Config&) { return std::make_unique<ThermalCollector>(); }},
+      {"gpu", "NVIDIA GPUs through NVML", true, [](const Config& c) { return std::make_unique<GpuCollector>(c.gpu); }},
   };
   return factories;
 }

@@ -18,12 +18,13 @@ CommandLine parse_command_line(int argc, const char* const* argv, const std::vec
   for (const Setting& setting : settings) {
     std::string key = setting.key;
     if (setting.kind == ValueKind::boolean) {
-      // --collector.cpu / --no-collector.cpu, and --collector.cpu=false.
+      // --collector.cpu / --no-collector.cpu, --gpu.k8s-mode / --no-gpu.k8s-mode,
+      // and --collector.cpu=false.
       std::string negated = "--no-" + setting.flag().substr(2);
       app.add_flag_function(setting.flag() + ",!" + negated,
                             [&result, key](std::int64_t count) { result.flags[key] = count > 0 ? "true" : "false"; },
                             setting.help)
-          ->group("Collectors");
+          ->group(key.starts_with("collectors.") ? "Collectors" : "Switches");
     } else {
       app.add_option_function<std::string>(
              setting.flag(), [&result, key](const std::string& value) { result.flags[key] = value; }, setting.help)

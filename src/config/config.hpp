@@ -62,6 +62,20 @@ struct NetworkConfig {
   std::string device_exclude = "^(veth.*|cali.*|lxc.*)$";
 };
 
+struct GpuConfig {
+  std::string nvml_library = "libnvidia-ml.so.1";  // dlopen()ed; a path or a soname
+  bool enable_mig = true;
+  bool enable_events = true;
+  // Indices or UUIDs, comma-separated; "" or "all" = every GPU, "none" = no
+  // GPU. Empty here falls back to NVIDIA_VISIBLE_DEVICES.
+  std::string visible_devices;
+  // GPUs whose MIG tree is read (same syntax); empty falls back to
+  // NVIDIA_MIG_CONFIG_DEVICES, then to every visible GPU.
+  std::string mig_config_devices;
+  std::int64_t max_processes = 20;  // per GPU, by memory use: bounds cardinality
+  bool k8s_mode = false;            // add *_compat series labelled by CDI device name
+};
+
 struct Config {
   WebConfig web;
   PathConfig path;
@@ -71,6 +85,7 @@ struct Config {
   FilesystemConfig filesystem;
   DiskConfig disk;
   NetworkConfig network;
+  GpuConfig gpu;
   std::string config_file;  // the TOML file that was read, or "" for none
 };
 

@@ -105,6 +105,19 @@ std::optional<bool> parse_bool(std::string_view raw) {
   return std::nullopt;
 }
 
+Setting bool_setting(std::string key, std::string help, Field<bool> field) {
+  return Setting{std::move(key), std::move(help), ValueKind::boolean,
+                 [field](Config& config, std::string_view raw) -> Error {
+                   auto value = parse_bool(raw);
+                   if (!value) return "invalid boolean '" + std::string(raw) + "' (expected true or false)";
+                   field(config) = *value;
+                   return std::nullopt;
+                 },
+                 [field](const Config& config) -> std::string {
+                   return field(const_cast<Config&>(config)) ? "true" : "false";
+                 }};
+}
+
 Setting collector_setting(std::string_view name) {
   std::string collector(name);
   return Setting{"collectors." + collector, "Enable the " + collector + " collector.", ValueKind::boolean,
@@ -278,6 +291,21 @@ std::vector<Setting> make_settings(const std::vector<std::string_view>& collecto
                     [](Config& c) -> std::string& { return c.disk.device_exclude; }),
       regex_setting("network.device_exclude", "Regex of network interfaces to ignore.",
                     [](Config& c) -> std::string& { return c.network.device_exclude; }),
+      string_setting("gpu.nvml_library", "NVML library to load (path or soname).",
+                     [](Config& c) -> std::string& { return c.gpu.nvml_library; }, validate_non_empty),
+      bool_setting("gpu.enable_mig", "Read MIG mode, instances and MIG devices.",
+                   [](Config& c) -> bool& { return c.gpu.enable_mig; }),
+      bool_setting("gpu.enable_events", "Watch NVML events (XID, ECC, clock, power) on a dedicated thread.",
+                   [](Config& c) -> bool& { return c.gpu.enable_events; }),
+      string_setting("gpu.visible_devices",
+                     "GPUs to export: indices or UUIDs, comma-separated; all, none or empty (= NVIDIA_VISIBLE_DEVICES).",
+                     [](Config& c) -> std::string& { return c.gpu.visible_devices; }),
+      string_setting("gpu.mig_config_devices", "GPUs whose MIG tree is read (= NVIDIA_MIG_CONFIG_DEVICES when empty).",
+                     [](Config& c) -> std::string& { return c.gpu.mig_config_devices; }),
+      integer_setting("gpu.max_processes", "GPU processes exported per GPU, largest memory first.",
+                      [](Config& c) -> std::int64_t& { return c.gpu.max_processes; }, 0, 1000),
+      bool_setting("gpu.k8s_mode", "Also export *_compat series labelled by Kubernetes/CDI device name.",
+                   [](Config& c) -> bool& { return c.gpu.k8s_mode; }),
   };
   for (auto name : collector_names) settings.push_back(collector_setting(name));
   return settings;

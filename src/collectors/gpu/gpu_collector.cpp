@@ -1,0 +1,104 @@
+#include "collectors/gpu/gpu_collector.hpp"
+
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+#include "collectors/gpu/gpu_metrics.hpp"
+#include "collectors/gpu/gpu_status.hpp"
+
+namespace ainode {
+
+namespace {
+// Without NVML, try loading again every this many cycles: a driver installed
+// after the agent started is picked up without a restart.
+constexpr std::size_t kRetryCycles = 60;
+
+std::string from_environment(const std::string& configured, const char* variable) {
+  if (!configured.empty()) return configured;
+  const char* value = std::getenv(variable);
+  return value != nullptr ? value : "";
+}
+
+std::string cuda_version_string(int version) {
+  return std::to_string(version / 1000) + "." + std::to_string((version % 1000) / 10);
+}
+}  // namespace
+
+GpuCollector::GpuCollector(const GpuConfig& config)
+    : config_(config),
+      visible_(DeviceFilter::parse(from_environment(config.visible_devices, "NVIDIA_VISIBLE_DEVICES"))),
+      mig_devices_(DeviceFilter::parse(from_environment(config.mig_config_devices, "NVIDIA_MIG_CONFIG_DEVICES"))) {}
+
+GpuCollector::~GpuCollector() {
+  watcher_.reset();  // stop the event thread before NVML goes away
+  if (initialized_ && library_->api().shutdown) library_->api().shutdown();
+}
+
+std::vector<const MetricDesc*> GpuCollector::describe() const { return gpu_metric_descriptors(); }
+
+bool GpuCollector::ensure_nvml(CollectContext& context) {
+  if (initialized_) return true;
+  if (cycles_until_retry_ > 0) {
+    --cycles_until_retry_;
+    return false;
+  }
+  bool first_attempt = unavailable_reason_.empty();
+  cycles_until_retry_ = kRetryCycles;
+  library_ = std::make_unique<NvmlLibrary>(config_.nvml_library);
+  if (!library_->loaded()) {
+    unavailable_reason_ = "NVML not available: " + library_->error();
+  } else if (nvmlReturn_t code = library_->api().init(); code != NVML_SUCCESS) {
+    unavailable_reason_ = "nvmlInit failed: " + std::string(nvml_error_name(code));
+  } else {
+    initialized_ = true;
+    const NvmlApi& api = library_->api();
+    char version[NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE] = {};
+    if (api.system_driver_version && api.system_driver_version(version, sizeof version) == NVML_SUCCESS) {
+      driver_version_ = version;
+    }
+    int cuda = 0;
+    if (api.system_cuda_driver_version && api.system_cuda_driver_version(&cuda) == NVML_SUCCESS) {
+      cuda_version_ = cuda_version_string(cuda);
+    }
+    sampler_ = std::make_unique<NvmlSampler>(
+        api, NvmlSamplerOptions{config_.enable_mig, static_cast<std::size_t>(config_.max_processes)}, events_);
+    if (config_.enable_events) {
+      watcher_ = std::make_unique<NvmlEventWatcher>(api, events_);
+      events_status_ = watcher_->start() ? "watching " + std::to_string(watcher_->registered_devices()) + " GPUs"
+                                         : "off: " + watcher_->reason();
+    } else {
+      events_status_ = "off (gpu.enable_events = false)";
+    }
+    return true;
+  }
+  // Said once, not every cycle: the reason stays visible in /v1/status.
+  if (first_attempt) context.warn(unavailable_reason_);
+  return false;
+}
+
+void GpuCollector::collect(CollectContext& context, MetricSet& out) {
+  if (!ensure_nvml(context)) {
+    context.details = std::make_shared<const nlohmann::json>(
+        nlohmann::json{{"nvml", {{"available", false}, {"reason", unavailable_reason_}}}, {"gpus", nlohmann::json::array()}});
+    return;
+  }
+  std::vector<GpuReading> gpus;
+  for (auto& reading : sampler_->sample(context.fs)) {
+    if (!visible_.matches(reading.index, reading.uuid)) continue;
+    if (!mig_devices_.matches(reading.index, reading.uuid)) reading.mig_devices.clear();
+    gpus.push_back(std::move(reading));
+  }
+  auto events = events_.snapshot();
+  add_gpu_metrics(GpuMetricInputs{gpus, events, sampler_->errors(), driver_version_, cuda_version_, config_.k8s_mode}, out);
+  nlohmann::json details = gpu_status_json(gpus, events);
+  details["nvml"] = {{"available", true},
+                     {"library", config_.nvml_library},
+                     {"driver_version", driver_version_},
+                     {"cuda_version", cuda_version_},
+                     {"events", events_status_},
+                     {"symbol_fallbacks", library_->fallbacks()}};
+  context.details = std::make_shared<const nlohmann::json>(std::move(details));
+}
+
+}  // namespace ainode

@@ -1,0 +1,45 @@
+#pragma once
+#include <memory>
+#include <optional>
+
+#include "collectors/gpu/device_filter.hpp"
+#include "config/config.hpp"
+#include "core/collector.hpp"
+#include "gpu/gpu_event_log.hpp"
+#include "gpu/nvml/nvml_event_watcher.hpp"
+#include "gpu/nvml/nvml_library.hpp"
+#include "gpu/nvml/nvml_sampler.hpp"
+
+namespace ainode {
+
+// NVIDIA GPUs through NVML. NVML is loaded on the first run, on this
+// collector's own thread, so a driver that hangs in nvmlInit stalls only this
+// collector. Without NVML the collector succeeds with no GPU series and says
+// why in /v1/status (and once in the log, as a warning).
+class GpuCollector : public Collector {
+ public:
+  explicit GpuCollector(const GpuConfig& config);
+  ~GpuCollector() override;
+  std::string_view name() const override { return "gpu"; }
+  std::vector<const MetricDesc*> describe() const override;
+  void collect(CollectContext& context, MetricSet& out) override;
+
+ private:
+  bool ensure_nvml(CollectContext& context);
+
+  GpuConfig config_;
+  DeviceFilter visible_;
+  DeviceFilter mig_devices_;
+  std::unique_ptr<NvmlLibrary> library_;
+  bool initialized_ = false;
+  std::string unavailable_reason_;
+  std::size_t cycles_until_retry_ = 0;
+  std::string driver_version_;
+  std::string cuda_version_;
+  GpuEventLog events_;
+  std::unique_ptr<NvmlSampler> sampler_;
+  std::unique_ptr<NvmlEventWatcher> watcher_;
+  std::string events_status_;
+};
+
+}  // namespace ainode

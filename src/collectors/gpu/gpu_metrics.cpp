@@ -1,0 +1,319 @@
+#include "collectors/gpu/gpu_metrics.hpp"
+
+#include <functional>
+
+namespace ainode {
+
+namespace {
+
+using Labels = std::vector<std::string_view>;
+const Labels kGpu = {"gpu", "uuid"};
+Labels with(std::initializer_list<std::string_view> extra) {
+  Labels labels = kGpu;
+  labels.insert(labels.end(), extra);
+  return labels;
+}
+
+const MetricDesc kInfo{"ainode_gpu_info", MetricType::gauge, "", "GPU identity; value is always 1.",
+                       with({"name", "pci_bus_id", "serial", "vbios", "driver_version", "cuda_version", "numa_node"})};
+const MetricDesc kUp{"ainode_gpu_up", MetricType::gauge, "", "1 while the GPU answers, 0 once it is lost.", kGpu};
+const MetricDesc kUtilization{"ainode_gpu_utilization_ratio", MetricType::gauge, "ratio",
+                              "Share of the last sample period a kernel was running.", kGpu};
+const MetricDesc kMemoryUtilization{"ainode_gpu_memory_utilization_ratio", MetricType::gauge, "ratio",
+                                    "Share of the last sample period device memory was read or written.", kGpu};
+const MetricDesc kEncoder{"ainode_gpu_encoder_utilization_ratio", MetricType::gauge, "ratio", "Video encoder busy share.", kGpu};
+const MetricDesc kDecoder{"ainode_gpu_decoder_utilization_ratio", MetricType::gauge, "ratio", "Video decoder busy share.", kGpu};
+const MetricDesc kMemoryTotal{"ainode_gpu_memory_total_bytes", MetricType::gauge, "bytes", "Device memory.", kGpu};
+const MetricDesc kMemoryUsed{"ainode_gpu_memory_used_bytes", MetricType::gauge, "bytes", "Device memory allocated.", kGpu};
+const MetricDesc kMemoryFree{"ainode_gpu_memory_free_bytes", MetricType::gauge, "bytes", "Device memory free.", kGpu};
+const MetricDesc kMemoryReserved{"ainode_gpu_memory_reserved_bytes", MetricType::gauge, "bytes",
+                                 "Device memory reserved by the driver and firmware.", kGpu};
+const MetricDesc kBar1Total{"ainode_gpu_bar1_memory_total_bytes", MetricType::gauge, "bytes", "BAR1 aperture size.", kGpu};
+const MetricDesc kBar1Used{"ainode_gpu_bar1_memory_used_bytes", MetricType::gauge, "bytes", "BAR1 aperture in use.", kGpu};
+const MetricDesc kTemperature{"ainode_gpu_temperature_celsius", MetricType::gauge, "celsius", "GPU core temperature.", kGpu};
+const MetricDesc kMemoryTemperature{"ainode_gpu_memory_temperature_celsius", MetricType::gauge, "celsius",
+                                    "GPU memory (HBM) temperature.", kGpu};
+const MetricDesc kThreshold{"ainode_gpu_temperature_threshold_celsius", MetricType::gauge, "celsius",
+                            "Temperature thresholds (slowdown, shutdown, gpu_max, memory_max).", with({"threshold"})};
+const MetricDesc kFan{"ainode_gpu_fan_speed_ratio", MetricType::gauge, "ratio", "Fan speed as a share of its maximum.", kGpu};
+const MetricDesc kPower{"ainode_gpu_power_watts", MetricType::gauge, "watts", "Power draw.", kGpu};
+const MetricDesc kPowerLimit{"ainode_gpu_power_limit_watts", MetricType::gauge, "watts",
+                             "Power limits: current (management), enforced, default, min and max settable.",
+                             with({"limit"})};
+const MetricDesc kEnergy{"ainode_gpu_energy_joules_total", MetricType::counter, "joules",
+                         "Energy consumed since the driver loaded (NVML's own counter).", kGpu};
+const MetricDesc kClock{"ainode_gpu_clock_hertz", MetricType::gauge, "hertz", "Current clock per domain.", with({"clock"})};
+const MetricDesc kClockMax{"ainode_gpu_clock_max_hertz", MetricType::gauge, "hertz", "Maximum clock per domain.",
+                           with({"clock"})};
+const MetricDesc kPstate{"ainode_gpu_pstate", MetricType::gauge, "", "Performance state (0 = fastest, 15 = slowest).", kGpu};
+const MetricDesc kThrottle{"ainode_gpu_throttle_reason", MetricType::gauge, "",
+                           "1 while the clocks are held down for this reason (NVML clock event reasons).",
+                           with({"reason"})};
+const MetricDesc kEccMode{"ainode_gpu_ecc_mode", MetricType::gauge, "", "1 if ECC is enabled.", kGpu};
+const MetricDesc kEccModePending{"ainode_gpu_ecc_mode_pending", MetricType::gauge, "",
+                                 "1 if ECC will be enabled after the next reset.", kGpu};
+const MetricDesc kEccErrors{"ainode_gpu_ecc_errors_total", MetricType::counter, "",
+                            "ECC errors (volatile: since the last driver load; aggregate: lifetime).",
+                            with({"type", "scope"})};
+const MetricDesc kRetiredPages{"ainode_gpu_retired_pages", MetricType::gauge, "", "Retired memory pages by cause.",
+                               with({"cause"})};
+const MetricDesc kRetiredPending{"ainode_gpu_retired_pages_pending", MetricType::gauge, "",
+                                 "1 if pages are waiting to be retired at the next reset.", kGpu};
+const MetricDesc kRemappedRows{"ainode_gpu_remapped_rows", MetricType::gauge, "", "Memory rows remapped, by error kind.",
+                               with({"type"})};
+const MetricDesc kRemapPending{"ainode_gpu_remapped_rows_pending", MetricType::gauge, "",
+                               "1 if a row remap is waiting for a reset.", kGpu};
+const MetricDesc kRemapFailure{"ainode_gpu_remapped_rows_failure", MetricType::gauge, "",
+                               "1 if a row remap has failed (the GPU should be serviced).", kGpu};
+const MetricDesc kPcieGeneration{"ainode_gpu_pcie_link_generation", MetricType::gauge, "", "Current PCIe generation.", kGpu};
+const MetricDesc kPcieGenerationMax{"ainode_gpu_pcie_link_generation_max", MetricType::gauge, "",
+                                    "Maximum PCIe generation of the GPU and system.", kGpu};
+const MetricDesc kPcieWidth{"ainode_gpu_pcie_link_width", MetricType::gauge, "", "Current PCIe lanes.", kGpu};
+const MetricDesc kPcieWidthMax{"ainode_gpu_pcie_link_width_max", MetricType::gauge, "", "Maximum PCIe lanes.", kGpu};
+const MetricDesc kPcieThroughput{"ainode_gpu_pcie_throughput_bytes", MetricType::gauge, "bytes",
+                                 "PCIe throughput in bytes per second over NVML's 20 ms sample.", with({"direction"})};
+const MetricDesc kPcieReplays{"ainode_gpu_pcie_replays_total", MetricType::counter, "", "PCIe replay events.", kGpu};
+const MetricDesc kNvlinkUp{"ainode_gpu_nvlink_up", MetricType::gauge, "", "1 if the NVLink is active.", with({"link"})};
+const MetricDesc kNvlinkErrors{"ainode_gpu_nvlink_errors_total", MetricType::counter, "",
+                               "NVLink data-link errors by counter (replay, recovery, crc_flit, crc_data).",
+                               with({"link", "counter"})};
+const MetricDesc kProcessMemory{"ainode_gpu_process_memory_bytes", MetricType::gauge, "bytes",
+                                "Device memory of a process (compute and graphics); at most gpu.max_processes per GPU.",
+                                with({"pid", "process"})};
+const MetricDesc kProcessSm{"ainode_gpu_process_sm_utilization_ratio", MetricType::gauge, "ratio",
+                            "SM utilization of a process over NVML's last samples.", with({"pid", "process"})};
+const MetricDesc kMigMode{"ainode_gpu_mig_mode", MetricType::gauge, "", "1 if MIG is enabled.", kGpu};
+const MetricDesc kMigModePending{"ainode_gpu_mig_mode_pending", MetricType::gauge, "",
+                                 "1 if MIG will be enabled after the next reset.", kGpu};
+const Labels kMig = with({"mig_uuid", "gpu_instance", "compute_instance"});
+const MetricDesc kMigInfo{"ainode_gpu_mig_device_info", MetricType::gauge, "",
+                          "A MIG device: profile and placement; value is always 1.",
+                          with({"mig_uuid", "gpu_instance", "compute_instance", "profile", "gpu_instance_profile_id",
+                                "placement_start", "placement_size"})};
+const MetricDesc kMigSm{"ainode_gpu_mig_device_sm_count", MetricType::gauge, "", "SMs of the MIG device.", kMig};
+const MetricDesc kMigSlices{"ainode_gpu_mig_device_slices", MetricType::gauge, "",
+                            "GPU instance slices of the MIG device.", kMig};
+const MetricDesc kMigMemoryTotal{"ainode_gpu_mig_device_memory_total_bytes", MetricType::gauge, "bytes",
+                                 "Memory of the MIG device.", kMig};
+const MetricDesc kMigMemoryUsed{"ainode_gpu_mig_device_memory_used_bytes", MetricType::gauge, "bytes",
+                                "Memory in use on the MIG device.", kMig};
+const MetricDesc kXids{"ainode_gpu_xid_errors_total", MetricType::counter, "", "XID errors seen by the event thread.",
+                       with({"xid"})};
+const MetricDesc kLastXid{"ainode_gpu_last_xid", MetricType::gauge, "", "The most recent XID of the GPU.", kGpu};
+const MetricDesc kLastXidTime{"ainode_gpu_last_xid_timestamp_seconds", MetricType::gauge, "seconds",
+                              "Unix time of the most recent XID.", kGpu};
+const MetricDesc kEvents{"ainode_gpu_events_total", MetricType::counter, "", "GPU events by type.", with({"type"})};
+const MetricDesc kNvmlErrors{"ainode_gpu_nvml_errors_total", MetricType::counter, "",
+                             "NVML calls that failed, by call and NVML error (NOT_SUPPORTED is not counted).",
+                             with({"call", "error"})};
+const MetricDesc kDevices{"ainode_gpu_devices", MetricType::gauge, "", "NVIDIA GPUs visible to ainode."};
+const Labels kCompat = {"gpu"};
+const MetricDesc kCompatUtilization{"ainode_gpu_utilization_ratio_compat", MetricType::gauge, "",
+                                    "k8s_mode: GPU utilization labelled by CDI device name.", kCompat};
+const MetricDesc kCompatMemoryUsed{"ainode_gpu_memory_used_bytes_compat", MetricType::gauge, "",
+                                   "k8s_mode: memory used in bytes, by CDI device name (GPUs and MIG devices).", kCompat};
+const MetricDesc kCompatMemoryTotal{"ainode_gpu_memory_total_bytes_compat", MetricType::gauge, "",
+                                    "k8s_mode: memory in bytes, by CDI device name (GPUs and MIG devices).", kCompat};
+const MetricDesc kCompatPower{"ainode_gpu_power_watts_compat", MetricType::gauge, "",
+                              "k8s_mode: power draw in watts by CDI device name.", kCompat};
+const MetricDesc kCompatTemperature{"ainode_gpu_temperature_celsius_compat", MetricType::gauge, "",
+                                    "k8s_mode: core temperature in Celsius by CDI device name.", kCompat};
+
+double unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::vector<const MetricDesc*> gpu_metric_descriptors() {
+  return {&kDevices,      &kInfo,          &kUp,           &kUtilization,    &kMemoryUtilization, &kEncoder,
+          &kDecoder,      &kMemoryTotal,   &kMemoryUsed,   &kMemoryFree,     &kMemoryReserved,    &kBar1Total,
+          &kBar1Used,     &kTemperature,   &kMemoryTemperature, &kThreshold, &kFan,               &kPower,
+          &kPowerLimit,   &kEnergy,        &kClock,        &kClockMax,       &kPstate,            &kThrottle,
+          &kEccMode,      &kEccModePending, &kEccErrors,   &kRetiredPages,   &kRetiredPending,    &kRemappedRows,
+          &kRemapPending, &kRemapFailure,  &kPcieGeneration, &kPcieGenerationMax, &kPcieWidth,    &kPcieWidthMax,
+          &kPcieThroughput, &kPcieReplays, &kNvlinkUp,     &kNvlinkErrors,   &kProcessMemory,     &kProcessSm,
+          &kMigMode,      &kMigModePending, &kMigInfo,     &kMigSm,          &kMigSlices,         &kMigMemoryTotal,
+          &kMigMemoryUsed, &kXids,         &kLastXid,      &kLastXidTime,    &kEvents,            &kNvmlErrors,
+          &kCompatUtilization, &kCompatMemoryUsed, &kCompatMemoryTotal, &kCompatPower, &kCompatTemperature};
+}
+
+void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
+  out.add(kDevices, static_cast<double>(in.gpus.size()));
+  auto per_gpu = [&](const MetricDesc& desc, const std::function<std::optional<double>(const GpuReading&)>& value) {
+    for (const auto& g : in.gpus) {
+      if (auto v = value(g)) out.add(desc, {std::to_string(g.index), g.uuid}, *v);
+    }
+  };
+  auto per_gpu_map = [&](const MetricDesc& desc, const std::function<const std::map<std::string, double>&(const GpuReading&)>& map) {
+    for (const auto& g : in.gpus) {
+      for (const auto& [key, value] : map(g)) out.add(desc, {std::to_string(g.index), g.uuid, key}, value);
+    }
+  };
+  auto flag = [](const std::optional<bool>& b) -> std::optional<double> {
+    return b ? std::optional<double>(*b ? 1.0 : 0.0) : std::nullopt;
+  };
+  auto count = [](const std::optional<unsigned>& u) -> std::optional<double> {
+    return u ? std::optional<double>(*u) : std::nullopt;
+  };
+
+  for (const auto& g : in.gpus) {
+    out.add(kInfo,
+            {std::to_string(g.index), g.uuid, g.name, g.pci_bus_id, g.serial, g.vbios, in.driver_version,
+             in.cuda_version, g.numa_node ? std::to_string(*g.numa_node) : ""},
+            1);
+  }
+  per_gpu(kUp, [](const GpuReading& g) { return g.up ? 1.0 : 0.0; });
+  per_gpu(kUtilization, [](const GpuReading& g) { return g.utilization_ratio; });
+  per_gpu(kMemoryUtilization, [](const GpuReading& g) { return g.memory_utilization_ratio; });
+  per_gpu(kEncoder, [](const GpuReading& g) { return g.encoder_utilization_ratio; });
+  per_gpu(kDecoder, [](const GpuReading& g) { return g.decoder_utilization_ratio; });
+  per_gpu(kMemoryTotal, [](const GpuReading& g) { return g.memory_total_bytes; });
+  per_gpu(kMemoryUsed, [](const GpuReading& g) { return g.memory_used_bytes; });
+  per_gpu(kMemoryFree, [](const GpuReading& g) { return g.memory_free_bytes; });
+  per_gpu(kMemoryReserved, [](const GpuReading& g) { return g.memory_reserved_bytes; });
+  per_gpu(kBar1Total, [](const GpuReading& g) { return g.bar1_total_bytes; });
+  per_gpu(kBar1Used, [](const GpuReading& g) { return g.bar1_used_bytes; });
+  per_gpu(kTemperature, [](const GpuReading& g) { return g.temperature_celsius; });
+  per_gpu(kMemoryTemperature, [](const GpuReading& g) { return g.memory_temperature_celsius; });
+  per_gpu_map(kThreshold, [](const GpuReading& g) -> const auto& { return g.temperature_thresholds_celsius; });
+  per_gpu(kFan, [](const GpuReading& g) { return g.fan_speed_ratio; });
+  per_gpu(kPower, [](const GpuReading& g) { return g.power_watts; });
+  per_gpu_map(kPowerLimit, [](const GpuReading& g) -> const auto& { return g.power_limits_watts; });
+  per_gpu(kEnergy, [](const GpuReading& g) { return g.energy_joules; });
+  per_gpu_map(kClock, [](const GpuReading& g) -> const auto& { return g.clocks_hertz; });
+  per_gpu_map(kClockMax, [](const GpuReading& g) -> const auto& { return g.max_clocks_hertz; });
+  per_gpu(kPstate, [](const GpuReading& g) -> std::optional<double> {
+    return g.pstate ? std::optional<double>(*g.pstate) : std::nullopt;
+  });
+  for (const auto& g : in.gpus) {
+    if (!g.clock_event_reasons) continue;
+    for (const auto& reason : kThrottleReasons) {
+      out.add(kThrottle, {std::to_string(g.index), g.uuid, reason.name}, (*g.clock_event_reasons & reason.bit) ? 1 : 0);
+    }
+  }
+  per_gpu(kEccMode, [&](const GpuReading& g) { return flag(g.ecc_enabled); });
+  per_gpu(kEccModePending, [&](const GpuReading& g) { return flag(g.ecc_enabled_pending); });
+  for (const auto& g : in.gpus) {
+    for (const auto& [key, value] : g.ecc_errors) {
+      out.add(kEccErrors, {std::to_string(g.index), g.uuid, key.first, key.second}, value);
+    }
+  }
+  per_gpu_map(kRetiredPages, [](const GpuReading& g) -> const auto& { return g.retired_pages; });
+  per_gpu(kRetiredPending, [&](const GpuReading& g) { return flag(g.retired_pages_pending); });
+  for (const auto& g : in.gpus) {
+    if (g.remapped_rows_correctable) out.add(kRemappedRows, {std::to_string(g.index), g.uuid, "correctable"}, *g.remapped_rows_correctable);
+    if (g.remapped_rows_uncorrectable) {
+      out.add(kRemappedRows, {std::to_string(g.index), g.uuid, "uncorrectable"}, *g.remapped_rows_uncorrectable);
+    }
+  }
+  per_gpu(kRemapPending, [&](const GpuReading& g) { return flag(g.remapped_rows_pending); });
+  per_gpu(kRemapFailure, [&](const GpuReading& g) { return flag(g.remapped_rows_failure); });
+  per_gpu(kPcieGeneration, [&](const GpuReading& g) { return count(g.pcie_generation); });
+  per_gpu(kPcieGenerationMax, [&](const GpuReading& g) { return count(g.pcie_generation_max); });
+  per_gpu(kPcieWidth, [&](const GpuReading& g) { return count(g.pcie_width); });
+  per_gpu(kPcieWidthMax, [&](const GpuReading& g) { return count(g.pcie_width_max); });
+  for (const auto& g : in.gpus) {
+    if (g.pcie_transmit_bytes_per_second) out.add(kPcieThroughput, {std::to_string(g.index), g.uuid, "tx"}, *g.pcie_transmit_bytes_per_second);
+    if (g.pcie_receive_bytes_per_second) out.add(kPcieThroughput, {std::to_string(g.index), g.uuid, "rx"}, *g.pcie_receive_bytes_per_second);
+  }
+  per_gpu(kPcieReplays, [](const GpuReading& g) { return g.pcie_replays; });
+  for (const auto& g : in.gpus) {
+    for (const auto& link : g.nvlinks) out.add(kNvlinkUp, {std::to_string(g.index), g.uuid, std::to_string(link.link)}, link.up ? 1 : 0);
+  }
+  for (const auto& g : in.gpus) {
+    for (const auto& link : g.nvlinks) {
+      for (const auto& [counter, value] : link.errors) {
+        out.add(kNvlinkErrors, {std::to_string(g.index), g.uuid, std::to_string(link.link), counter}, value);
+      }
+    }
+  }
+  for (const auto& g : in.gpus) {
+    for (const auto& p : g.processes) {
+      if (p.memory_bytes) out.add(kProcessMemory, {std::to_string(g.index), g.uuid, std::to_string(p.pid), p.name}, *p.memory_bytes);
+    }
+  }
+  for (const auto& g : in.gpus) {
+    for (const auto& p : g.processes) {
+      if (p.sm_utilization_ratio) {
+        out.add(kProcessSm, {std::to_string(g.index), g.uuid, std::to_string(p.pid), p.name}, *p.sm_utilization_ratio);
+      }
+    }
+  }
+  per_gpu(kMigMode, [&](const GpuReading& g) { return flag(g.mig_enabled); });
+  per_gpu(kMigModePending, [&](const GpuReading& g) { return flag(g.mig_enabled_pending); });
+  auto opt = [](const std::optional<unsigned>& v) { return v ? std::to_string(*v) : std::string(); };
+  for (const auto& g : in.gpus) {
+    for (const auto& m : g.mig_devices) {
+      out.add(kMigInfo,
+              {std::to_string(g.index), g.uuid, m.uuid, std::to_string(m.gpu_instance), std::to_string(m.compute_instance),
+               m.profile, opt(m.gpu_instance_profile_id), opt(m.placement_start), opt(m.placement_size)},
+              1);
+    }
+  }
+  auto per_mig = [&](const MetricDesc& desc, const std::function<std::optional<double>(const MigDeviceReading&)>& value) {
+    for (const auto& g : in.gpus) {
+      for (const auto& m : g.mig_devices) {
+        if (auto v = value(m)) {
+          out.add(desc, {std::to_string(g.index), g.uuid, m.uuid, std::to_string(m.gpu_instance), std::to_string(m.compute_instance)}, *v);
+        }
+      }
+    }
+  };
+  per_mig(kMigSm, [&](const MigDeviceReading& m) { return count(m.sm_count); });
+  per_mig(kMigSlices, [&](const MigDeviceReading& m) { return count(m.gpu_instance_slices); });
+  per_mig(kMigMemoryTotal, [](const MigDeviceReading& m) { return m.memory_total_bytes; });
+  per_mig(kMigMemoryUsed, [](const MigDeviceReading& m) { return m.memory_used_bytes; });
+
+  // Event counters are labelled with the index the UUID has now.
+  std::map<std::string, unsigned> index_of;
+  for (const auto& g : in.gpus) index_of[g.uuid] = g.index;
+  auto index_label = [&](const std::string& uuid) {
+    auto found = index_of.find(uuid);
+    return found != index_of.end() ? std::to_string(found->second) : std::string();
+  };
+  for (const auto& [key, n] : in.events.xids) {
+    out.add(kXids, {index_label(key.first), key.first, std::to_string(key.second)}, static_cast<double>(n));
+  }
+  for (const auto& [uuid, event] : in.events.last_xid) out.add(kLastXid, {index_label(uuid), uuid}, static_cast<double>(event.data));
+  for (const auto& [uuid, event] : in.events.last_xid) {
+    out.add(kLastXidTime, {index_label(uuid), uuid}, unix_seconds(event.time));
+  }
+  for (const auto& [key, n] : in.events.by_type) {
+    out.add(kEvents, {index_label(key.first), key.first, key.second}, static_cast<double>(n));
+  }
+  for (const auto& [key, n] : in.errors) {
+    out.add(kNvmlErrors, {key.uuid.empty() ? "" : std::to_string(key.index), key.uuid, key.call, key.error},
+            static_cast<double>(n));
+  }
+
+  if (!in.k8s_mode) return;
+  auto cdi = [](const GpuReading& g) { return "nvidia.com/gpu=" + std::to_string(g.index); };
+  for (const auto& g : in.gpus) {
+    if (g.utilization_ratio) out.add(kCompatUtilization, {cdi(g)}, *g.utilization_ratio);
+  }
+  for (const auto& g : in.gpus) {
+    if (g.memory_used_bytes) out.add(kCompatMemoryUsed, {cdi(g)}, *g.memory_used_bytes);
+    for (std::size_t i = 0; i < g.mig_devices.size(); ++i) {
+      const auto& m = g.mig_devices[i];
+      std::string name = "nvidia.com/mig-" + m.profile + "=" + std::to_string(g.index) + ":" + std::to_string(i);
+      if (m.memory_used_bytes) out.add(kCompatMemoryUsed, {name}, *m.memory_used_bytes);
+    }
+  }
+  for (const auto& g : in.gpus) {
+    if (g.memory_total_bytes) out.add(kCompatMemoryTotal, {cdi(g)}, *g.memory_total_bytes);
+    for (std::size_t i = 0; i < g.mig_devices.size(); ++i) {
+      const auto& m = g.mig_devices[i];
+      std::string name = "nvidia.com/mig-" + m.profile + "=" + std::to_string(g.index) + ":" + std::to_string(i);
+      if (m.memory_total_bytes) out.add(kCompatMemoryTotal, {name}, *m.memory_total_bytes);
+    }
+  }
+  for (const auto& g : in.gpus) {
+    if (g.power_watts) out.add(kCompatPower, {cdi(g)}, *g.power_watts);
+  }
+  for (const auto& g : in.gpus) {
+    if (g.temperature_celsius) out.add(kCompatTemperature, {cdi(g)}, *g.temperature_celsius);
+  }
+}
+
+}  // namespace ainode

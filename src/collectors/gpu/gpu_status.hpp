@@ -1,0 +1,15 @@
+#pragma once
+// The "gpus" section of /v1/status: identity, live readings, health
+// (throttle reasons, ECC, last XID, pstate), PCIe/NVLink, MIG tree and
+// processes per GPU, plus the recent GPU event log.
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "gpu/gpu_event_log.hpp"
+#include "gpu/gpu_reading.hpp"
+
+namespace ainode {
+
+nlohmann::json gpu_status_json(const std::vector<GpuReading>& gpus, const GpuEventLog::Counts& events);
+
+}  // namespace ainode

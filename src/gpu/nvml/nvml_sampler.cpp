@@ -1,0 +1,357 @@
+#include "gpu/nvml/nvml_sampler.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "core/text.hpp"
+
+namespace ainode {
+
+namespace {
+
+constexpr double kMebibyte = 1024.0 * 1024.0;
+constexpr double kMegahertz = 1e6;
+constexpr double kMilliwatt = 1e-3;
+constexpr double kPercent = 100.0;
+
+// "00000000:17:00.0" (NVML) -> "0000:17:00.0" (sysfs), lower case.
+std::string sysfs_pci_address(std::string_view bus_id) {
+  std::string out(bus_id);
+  if (auto colon = out.find(':'); colon == 8) out = out.substr(4);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+}  // namespace
+
+NvmlSampler::NvmlSampler(const NvmlApi& api, NvmlSamplerOptions options, GpuEventLog& events)
+    : api_(api), options_(options), events_(events) {}
+
+void NvmlSampler::count_error(const std::string& uuid, unsigned index, const char* call, nvmlReturn_t code) {
+  ++errors_[NvmlErrorKey{uuid, index, call, std::string(nvml_error_name(code))}];
+}
+
+bool NvmlSampler::call(GpuReading& reading, DeviceState& state, const char* name,
+                       const std::function<nvmlReturn_t()>& function) {
+  if (state.lost || state.unsupported.contains(name)) return false;
+  nvmlReturn_t code = function();
+  if (code == NVML_SUCCESS) return true;
+  if (code == NVML_ERROR_NOT_SUPPORTED) {
+    state.unsupported.insert(name);
+  } else if (code == NVML_ERROR_GPU_IS_LOST) {
+    state.lost = true;
+    reading.up = false;
+    events_.record(GpuEvent{std::chrono::system_clock::now(), reading.uuid, "gpu_lost", 0});
+    count_error(reading.uuid, reading.index, name, code);
+  } else {
+    count_error(reading.uuid, reading.index, name, code);
+  }
+  return false;
+}
+
+std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs) {
+  std::vector<GpuReading> out;
+  unsigned count = 0;
+  if (nvmlReturn_t code = api_.device_count(&count); code != NVML_SUCCESS) {
+    count_error("", 0, "nvmlDeviceGetCount", code);
+    return out;
+  }
+  std::set<std::string> seen;
+  for (unsigned index = 0; index < count; ++index) {
+    nvmlDevice_t device = nullptr;
+    if (nvmlReturn_t code = api_.device_by_index(index, &device); code != NVML_SUCCESS) {
+      count_error("", index, "nvmlDeviceGetHandleByIndex", code);
+      continue;
+    }
+    char buffer[NVML_DEVICE_UUID_V2_BUFFER_SIZE] = {};
+    nvmlReturn_t code = api_.uuid != nullptr ? api_.uuid(device, buffer, sizeof buffer) : NVML_ERROR_FUNCTION_NOT_FOUND;
+    GpuReading reading;
+    reading.index = index;
+    // A lost GPU may not even tell its UUID; it is still a GPU at this index.
+    reading.uuid = code == NVML_SUCCESS ? buffer : "";
+    if (code != NVML_SUCCESS) count_error("", index, "nvmlDeviceGetUUID", code);
+    std::string key = reading.uuid.empty() ? "index:" + std::to_string(index) : reading.uuid;
+    seen.insert(key);
+    DeviceState& state = devices_[key];
+    if (code == NVML_ERROR_GPU_IS_LOST) {
+      if (!state.lost) events_.record(GpuEvent{std::chrono::system_clock::now(), reading.uuid, "gpu_lost", 0});
+      state.lost = true;
+    }
+    if (state.lost) {
+      // A lost GPU is probed once per cycle for a recovery (driver reset).
+      unsigned ignored = 0;
+      if (code == NVML_SUCCESS && api_.clock != nullptr &&
+          api_.clock(device, NVML_CLOCK_SM, &ignored) != NVML_ERROR_GPU_IS_LOST) {
+        state.lost = false;
+        events_.record(GpuEvent{std::chrono::system_clock::now(), reading.uuid, "gpu_recovered", 0});
+      } else {
+        reading.up = false;
+        out.push_back(std::move(reading));
+        continue;
+      }
+    }
+    read_identity(device, reading, state, fs);
+    read_utilization_and_memory(device, reading, state);
+    read_thermal_and_power(device, reading, state);
+    read_clocks(device, reading, state);
+    read_reliability(device, reading, state);
+    read_links(device, reading, state);
+    read_processes(device, reading, state, fs);
+    if (options_.enable_mig) read_mig(device, reading, state);
+    if (state.lost) reading.up = false;
+    out.push_back(std::move(reading));
+  }
+  // Forget devices that are gone, so one that returns is probed afresh.
+  std::erase_if(devices_, [&](const auto& entry) { return !seen.contains(entry.first); });
+  return out;
+}
+
+void NvmlSampler::read_identity(nvmlDevice_t device, GpuReading& r, DeviceState& s, const HostFs& fs) {
+  char text[NVML_DEVICE_NAME_V2_BUFFER_SIZE] = {};
+  if (api_.name && call(r, s, "nvmlDeviceGetName", [&] { return api_.name(device, text, sizeof text); })) r.name = text;
+  if (api_.serial && call(r, s, "nvmlDeviceGetSerial", [&] { return api_.serial(device, text, sizeof text); })) {
+    r.serial = text;
+  }
+  if (api_.vbios_version &&
+      call(r, s, "nvmlDeviceGetVbiosVersion", [&] { return api_.vbios_version(device, text, sizeof text); })) {
+    r.vbios = text;
+  }
+  nvmlPciInfo_t pci{};
+  if (api_.pci_info && call(r, s, "nvmlDeviceGetPciInfo", [&] { return api_.pci_info(device, &pci); })) {
+    r.pci_bus_id = pci.busId;
+    auto numa = HostFs::try_read_int(fs.sys("bus/pci/devices/" + sysfs_pci_address(pci.busId) + "/numa_node"));
+    if (numa) r.numa_node = static_cast<int>(*numa);
+  }
+}
+
+void NvmlSampler::read_utilization_and_memory(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
+  nvmlUtilization_t utilization{};
+  if (api_.utilization &&
+      call(r, s, "nvmlDeviceGetUtilizationRates", [&] { return api_.utilization(device, &utilization); })) {
+    r.utilization_ratio = utilization.gpu / kPercent;
+    r.memory_utilization_ratio = utilization.memory / kPercent;
+  }
+  unsigned value = 0, period = 0;
+  if (api_.encoder_utilization && call(r, s, "nvmlDeviceGetEncoderUtilization",
+                                       [&] { return api_.encoder_utilization(device, &value, &period); })) {
+    r.encoder_utilization_ratio = value / kPercent;
+  }
+  if (api_.decoder_utilization && call(r, s, "nvmlDeviceGetDecoderUtilization",
+                                       [&] { return api_.decoder_utilization(device, &value, &period); })) {
+    r.decoder_utilization_ratio = value / kPercent;
+  }
+  nvmlMemory_v2_t memory{};
+  memory.version = nvmlMemory_v2;
+  if (api_.memory_info_v2 &&
+      call(r, s, "nvmlDeviceGetMemoryInfo_v2", [&] { return api_.memory_info_v2(device, &memory); })) {
+    r.memory_total_bytes = static_cast<double>(memory.total);
+    r.memory_used_bytes = static_cast<double>(memory.used);
+    r.memory_free_bytes = static_cast<double>(memory.free);
+    r.memory_reserved_bytes = static_cast<double>(memory.reserved);
+  } else if (api_.memory_info && !r.memory_total_bytes) {
+    nvmlMemory_t old{};
+    if (call(r, s, "nvmlDeviceGetMemoryInfo", [&] { return api_.memory_info(device, &old); })) {
+      r.memory_total_bytes = static_cast<double>(old.total);
+      r.memory_used_bytes = static_cast<double>(old.used);
+      r.memory_free_bytes = static_cast<double>(old.free);
+    }
+  }
+  nvmlBAR1Memory_t bar1{};
+  if (api_.bar1_memory && call(r, s, "nvmlDeviceGetBAR1MemoryInfo", [&] { return api_.bar1_memory(device, &bar1); })) {
+    r.bar1_total_bytes = static_cast<double>(bar1.bar1Total);
+    r.bar1_used_bytes = static_cast<double>(bar1.bar1Used);
+  }
+}
+
+void NvmlSampler::read_thermal_and_power(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
+  unsigned value = 0;
+  if (api_.temperature && call(r, s, "nvmlDeviceGetTemperature",
+                               [&] { return api_.temperature(device, NVML_TEMPERATURE_GPU, &value); })) {
+    r.temperature_celsius = value;
+  }
+  if (api_.temperature_threshold) {
+    const std::pair<const char*, nvmlTemperatureThresholds_t> thresholds[] = {
+        {"shutdown", NVML_TEMPERATURE_THRESHOLD_SHUTDOWN},
+        {"slowdown", NVML_TEMPERATURE_THRESHOLD_SLOWDOWN},
+        {"memory_max", NVML_TEMPERATURE_THRESHOLD_MEM_MAX},
+        {"gpu_max", NVML_TEMPERATURE_THRESHOLD_GPU_MAX}};
+    for (const auto& [name, type] : thresholds) {
+      // Each threshold is its own capability: "nvmlDeviceGetTemperatureThreshold/slowdown".
+      std::string call_name = std::string("nvmlDeviceGetTemperatureThreshold/") + name;
+      if (s.unsupported.contains(call_name)) continue;
+      nvmlReturn_t code = api_.temperature_threshold(device, type, &value);
+      if (code == NVML_SUCCESS) {
+        r.temperature_thresholds_celsius[name] = value;
+      } else if (code == NVML_ERROR_NOT_SUPPORTED || code == NVML_ERROR_INVALID_ARGUMENT) {
+        s.unsupported.insert(call_name);  // older drivers reject the newer threshold kinds
+      } else {
+        count_error(r.uuid, r.index, "nvmlDeviceGetTemperatureThreshold", code);
+      }
+    }
+  }
+  if (api_.field_values) {
+    nvmlFieldValue_t field{};
+    field.fieldId = NVML_FI_DEV_MEMORY_TEMP;
+    if (call(r, s, "nvmlDeviceGetFieldValues", [&] { return api_.field_values(device, 1, &field); })) {
+      if (field.nvmlReturn == NVML_SUCCESS) {
+        r.memory_temperature_celsius = field.valueType == 0 ? field.value.dVal : static_cast<double>(field.value.uiVal);
+      } else if (field.nvmlReturn == NVML_ERROR_NOT_SUPPORTED) {
+        s.unsupported.insert("nvmlDeviceGetFieldValues");
+      }
+    }
+  }
+  if (api_.fan_speed && call(r, s, "nvmlDeviceGetFanSpeed", [&] { return api_.fan_speed(device, &value); })) {
+    r.fan_speed_ratio = value / kPercent;
+  }
+  if (api_.power_usage && call(r, s, "nvmlDeviceGetPowerUsage", [&] { return api_.power_usage(device, &value); })) {
+    r.power_watts = value * kMilliwatt;
+  }
+  const std::tuple<const char*, const char*, nvmlReturn_t (*)(nvmlDevice_t, unsigned int*)> limits[] = {
+      {"current", "nvmlDeviceGetPowerManagementLimit", api_.power_limit},
+      {"enforced", "nvmlDeviceGetEnforcedPowerLimit", api_.enforced_power_limit},
+      {"default", "nvmlDeviceGetPowerManagementDefaultLimit", api_.default_power_limit}};
+  for (const auto& [name, call_name, function] : limits) {
+    if (function && call(r, s, call_name, [&, f = function] { return f(device, &value); })) {
+      r.power_limits_watts[name] = value * kMilliwatt;
+    }
+  }
+  unsigned min = 0, max = 0;
+  if (api_.power_limit_constraints && call(r, s, "nvmlDeviceGetPowerManagementLimitConstraints",
+                                           [&] { return api_.power_limit_constraints(device, &min, &max); })) {
+    r.power_limits_watts["min"] = min * kMilliwatt;
+    r.power_limits_watts["max"] = max * kMilliwatt;
+  }
+  unsigned long long millijoules = 0;
+  if (api_.total_energy && call(r, s, "nvmlDeviceGetTotalEnergyConsumption",
+                                [&] { return api_.total_energy(device, &millijoules); })) {
+    r.energy_joules = static_cast<double>(millijoules) / 1000.0;
+  }
+}
+
+void NvmlSampler::read_clocks(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
+  const std::pair<const char*, nvmlClockType_t> clocks[] = {
+      {"graphics", NVML_CLOCK_GRAPHICS}, {"sm", NVML_CLOCK_SM}, {"memory", NVML_CLOCK_MEM}, {"video", NVML_CLOCK_VIDEO}};
+  unsigned mhz = 0;
+  for (const auto& [name, type] : clocks) {
+    std::string current = std::string("nvmlDeviceGetClockInfo/") + name;
+    if (api_.clock && call(r, s, current.c_str(), [&, t = type] { return api_.clock(device, t, &mhz); })) {
+      r.clocks_hertz[name] = mhz * kMegahertz;
+    }
+    std::string maximum = std::string("nvmlDeviceGetMaxClockInfo/") + name;
+    if (api_.max_clock && call(r, s, maximum.c_str(), [&, t = type] { return api_.max_clock(device, t, &mhz); })) {
+      r.max_clocks_hertz[name] = mhz * kMegahertz;
+    }
+  }
+  nvmlPstates_t pstate = 32;
+  if (api_.performance_state &&
+      call(r, s, "nvmlDeviceGetPerformanceState", [&] { return api_.performance_state(device, &pstate); }) &&
+      pstate >= 0 && pstate <= 15) {
+    r.pstate = pstate;
+  }
+  unsigned long long reasons = 0;
+  if (api_.clock_event_reasons && call(r, s, "nvmlDeviceGetCurrentClocksEventReasons",
+                                       [&] { return api_.clock_event_reasons(device, &reasons); })) {
+    r.clock_event_reasons = reasons;
+  }
+}
+
+void NvmlSampler::read_reliability(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
+  nvmlEnableState_t current{}, pending{};
+  if (api_.ecc_mode && call(r, s, "nvmlDeviceGetEccMode", [&] { return api_.ecc_mode(device, &current, &pending); })) {
+    r.ecc_enabled = current == NVML_FEATURE_ENABLED;
+    r.ecc_enabled_pending = pending == NVML_FEATURE_ENABLED;
+  }
+  if (api_.total_ecc_errors && r.ecc_enabled.value_or(false)) {
+    for (auto [type_name, type] : {std::pair{"corrected", NVML_MEMORY_ERROR_TYPE_CORRECTED},
+                                   std::pair{"uncorrected", NVML_MEMORY_ERROR_TYPE_UNCORRECTED}}) {
+      for (auto [scope_name, scope] : {std::pair{"volatile", NVML_VOLATILE_ECC}, std::pair{"aggregate", NVML_AGGREGATE_ECC}}) {
+        unsigned long long count = 0;
+        if (call(r, s, "nvmlDeviceGetTotalEccErrors", [&] { return api_.total_ecc_errors(device, type, scope, &count); })) {
+          r.ecc_errors[{type_name, scope_name}] = static_cast<double>(count);
+        }
+      }
+    }
+  }
+  if (api_.retired_pages) {
+    for (auto [cause_name, cause] :
+         {std::pair{"multiple_single_bit", NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS},
+          std::pair{"double_bit", NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR}}) {
+      unsigned pages = 0;  // 0 on input asks only for the count
+      if (call(r, s, "nvmlDeviceGetRetiredPages", [&] { return api_.retired_pages(device, cause, &pages, nullptr); })) {
+        r.retired_pages[cause_name] = pages;
+      }
+    }
+  }
+  nvmlEnableState_t retire_pending{};
+  if (api_.retired_pages_pending && call(r, s, "nvmlDeviceGetRetiredPagesPendingStatus",
+                                         [&] { return api_.retired_pages_pending(device, &retire_pending); })) {
+    r.retired_pages_pending = retire_pending == NVML_FEATURE_ENABLED;
+  }
+  unsigned correctable = 0, uncorrectable = 0, is_pending = 0, failure = 0;
+  if (api_.remapped_rows && call(r, s, "nvmlDeviceGetRemappedRows", [&] {
+        return api_.remapped_rows(device, &correctable, &uncorrectable, &is_pending, &failure);
+      })) {
+    r.remapped_rows_correctable = correctable;
+    r.remapped_rows_uncorrectable = uncorrectable;
+    r.remapped_rows_pending = is_pending != 0;
+    r.remapped_rows_failure = failure != 0;
+  }
+}
+
+void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
+  unsigned value = 0;
+  auto read_uint = [&](const char* name, auto function, std::optional<unsigned>& into) {
+    if (function && call(r, s, name, [&] { return function(device, &value); })) into = value;
+  };
+  read_uint("nvmlDeviceGetCurrPcieLinkGeneration", api_.pcie_generation, r.pcie_generation);
+  read_uint("nvmlDeviceGetMaxPcieLinkGeneration", api_.pcie_generation_max, r.pcie_generation_max);
+  read_uint("nvmlDeviceGetCurrPcieLinkWidth", api_.pcie_width, r.pcie_width);
+  read_uint("nvmlDeviceGetMaxPcieLinkWidth", api_.pcie_width_max, r.pcie_width_max);
+  constexpr double kKilobyte = 1024.0;  // NVML reports PCIe throughput in KB/s
+  if (api_.pcie_throughput) {
+    if (call(r, s, "nvmlDeviceGetPcieThroughput/tx",
+             [&] { return api_.pcie_throughput(device, NVML_PCIE_UTIL_TX_BYTES, &value); })) {
+      r.pcie_transmit_bytes_per_second = value * kKilobyte;
+    }
+    if (call(r, s, "nvmlDeviceGetPcieThroughput/rx",
+             [&] { return api_.pcie_throughput(device, NVML_PCIE_UTIL_RX_BYTES, &value); })) {
+      r.pcie_receive_bytes_per_second = value * kKilobyte;
+    }
+  }
+  if (api_.pcie_replay_counter &&
+      call(r, s, "nvmlDeviceGetPcieReplayCounter", [&] { return api_.pcie_replay_counter(device, &value); })) {
+    r.pcie_replays = value;
+  }
+  if (!api_.nvlink_state || s.unsupported.contains("nvlink")) return;
+  for (unsigned link = 0; link < NVML_NVLINK_MAX_LINKS; ++link) {
+    nvmlEnableState_t active{};
+    nvmlReturn_t code = api_.nvlink_state(device, link, &active);
+    if (code == NVML_ERROR_NOT_SUPPORTED || code == NVML_ERROR_INVALID_ARGUMENT) {
+      if (link == 0) s.unsupported.insert("nvlink");  // no NVLink on this GPU at all
+      break;                                           // past the last link
+    }
+    if (code != NVML_SUCCESS) {
+      count_error(r.uuid, r.index, "nvmlDeviceGetNvLinkState", code);
+      continue;
+    }
+    NvLinkReading reading{link, active == NVML_FEATURE_ENABLED, {}};
+    if (api_.nvlink_error_counter && reading.up) {
+      const std::pair<const char*, nvmlNvLinkErrorCounter_t> counters[] = {{"replay", NVML_NVLINK_ERROR_DL_REPLAY},
+                                                                          {"recovery", NVML_NVLINK_ERROR_DL_RECOVERY},
+                                                                          {"crc_flit", NVML_NVLINK_ERROR_DL_CRC_FLIT},
+                                                                          {"crc_data", NVML_NVLINK_ERROR_DL_CRC_DATA}};
+      for (const auto& [name, counter] : counters) {
+        unsigned long long count = 0;
+        std::string call_name = std::string("nvmlDeviceGetNvLinkErrorCounter/") + name;
+        if (call(r, s, call_name.c_str(),
+                 [&, c = counter] { return api_.nvlink_error_counter(device, link, c, &count); })) {
+          reading.errors[name] = static_cast<double>(count);
+        }
+      }
+    }
+    r.nvlinks.push_back(std::move(reading));
+  }
+}
+
+}  // namespace ainode

@@ -1,0 +1,68 @@
+#pragma once
+// Reads every NVIDIA GPU through NVML into GpuReadings. Devices are
+// enumerated each cycle and tracked by UUID, so a GPU that vanishes or
+// comes back is handled without a restart. What each device supports is
+// learnt once (NVML_ERROR_NOT_SUPPORTED stops further calls for that field);
+// every other error is counted per device, call and error code.
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/host_fs.hpp"
+#include "gpu/gpu_event_log.hpp"
+#include "gpu/gpu_reading.hpp"
+#include "gpu/nvml/nvml_library.hpp"
+
+namespace ainode {
+
+struct NvmlSamplerOptions {
+  bool enable_mig = true;
+  std::size_t max_processes = 20;  // per GPU, largest memory first
+};
+
+struct NvmlErrorKey {
+  std::string uuid;  // "" for calls not tied to a device
+  unsigned index = 0;
+  std::string call;
+  std::string error;
+  auto operator<=>(const NvmlErrorKey&) const = default;
+};
+
+class NvmlSampler {
+ public:
+  NvmlSampler(const NvmlApi& api, NvmlSamplerOptions options, GpuEventLog& events);
+
+  std::vector<GpuReading> sample(const HostFs& fs);
+  const std::map<NvmlErrorKey, std::uint64_t>& errors() const { return errors_; }
+
+ private:
+  struct DeviceState {
+    std::set<std::string> unsupported;  // calls that answered NOT_SUPPORTED
+    bool lost = false;
+    unsigned long long last_process_sample = 0;  // NVML timestamp for process utilization
+  };
+  // Runs one NVML call for `reading`; true on success. Handles
+  // NOT_SUPPORTED (remembered), GPU_IS_LOST (device down) and counts others.
+  bool call(GpuReading& reading, DeviceState& state, const char* name, const std::function<nvmlReturn_t()>& function);
+
+  void read_identity(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const HostFs& fs);
+  void read_utilization_and_memory(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
+  void read_thermal_and_power(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
+  void read_clocks(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
+  void read_reliability(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
+  void read_links(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
+  void read_processes(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const HostFs& fs);
+  void read_mig(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
+  void count_error(const std::string& uuid, unsigned index, const char* call, nvmlReturn_t code);
+
+  const NvmlApi& api_;
+  NvmlSamplerOptions options_;
+  GpuEventLog& events_;
+  std::map<std::string, DeviceState> devices_;  // by UUID
+  std::map<NvmlErrorKey, std::uint64_t> errors_;
+};
+
+}  // namespace ainode
