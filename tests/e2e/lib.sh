@@ -59,7 +59,11 @@ fixture_flags() {
     --collect.interval 1h $(no_gpu_flag)
 }
 no_gpu_flag() {
-  if "$AINODE_BINARY" --help | grep -q -- '--no-collector.gpu'; then echo --no-collector.gpu; fi
+  # Not `--help | grep -q`: grep quitting early makes the pipeline fail
+  # under pipefail when ainode gets SIGPIPE.
+  local help
+  help=$("$AINODE_BINARY" --help)
+  if grep -q -- '--no-collector.gpu' <<<"$help"; then echo --no-collector.gpu; fi
 }
 
 # Replaces values that depend on the moment or the build machine (timings,
