@@ -40,7 +40,9 @@ std::vector<std::unique_ptr<Collector>> make_enabled_collectors(const Config& co
   std::vector<std::unique_ptr<Collector>> collectors;
   for (const auto& factory : builtin_collectors()) {
     auto configured = config.collect.enabled.find(std::string(factory.name));
-    bool enabled = configured != config.collect.enabled.end() ? configured->second : factory.enabled_by_default;
+    bool enabled = configured != config.collect.enabled.end()
+                       ? configured->second
+                       : factory.enabled_by_default && !config.collect.disable_defaults;
     if (enabled) collectors.push_back(factory.make(config));
   }
   return collectors;

@@ -32,6 +32,9 @@ struct CollectConfig {
   Duration timeout = Duration(0);
   // Collector name -> enabled; names absent here use the collector's default.
   std::map<std::string, bool> enabled;
+  // node_exporter's --collector.disable-defaults: only collectors enabled
+  // explicitly run.
+  bool disable_defaults = false;
 };
 
 struct LogConfig {

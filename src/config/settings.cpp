@@ -274,6 +274,8 @@ std::vector<Setting> make_settings(const std::vector<std::string_view>& collecto
                        [](Config& c) -> Duration& { return c.collect.interval; }, Duration(100), std::chrono::hours(1)),
       duration_setting("collect.timeout", "Deadline of one collector run (0 = the interval).",
                        [](Config& c) -> Duration& { return c.collect.timeout; }, Duration(0), std::chrono::hours(1)),
+      bool_setting("collect.disable_defaults", "Run only the collectors enabled explicitly (--collector.<name>).",
+                   [](Config& c) -> bool& { return c.collect.disable_defaults; }),
       choice_setting("log.level", "Log level.", [](Config& c) -> std::string& { return c.log.level; },
                      {"trace", "debug", "info", "warn", "error", "off"}),
       choice_setting("log.format", "Log format.", [](Config& c) -> std::string& { return c.log.format; },

@@ -90,7 +90,7 @@ const MetricDesc kMigInfo{"ainode_gpu_mig_device_info", MetricType::gauge, "",
                           "A MIG device: profile and placement; value is always 1.",
                           with({"mig_uuid", "gpu_instance", "compute_instance", "profile", "gpu_instance_profile_id",
                                 "placement_start", "placement_size"})};
-const MetricDesc kMigSm{"ainode_gpu_mig_device_sm_count", MetricType::gauge, "", "SMs of the MIG device.", kMig};
+const MetricDesc kMigSm{"ainode_gpu_mig_device_multiprocessors", MetricType::gauge, "", "Streaming multiprocessors (SMs) of the MIG device.", kMig};
 const MetricDesc kMigSlices{"ainode_gpu_mig_device_slices", MetricType::gauge, "",
                             "GPU instance slices of the MIG device.", kMig};
 const MetricDesc kMigMemoryTotal{"ainode_gpu_mig_device_memory_total_bytes", MetricType::gauge, "bytes",

@@ -15,39 +15,43 @@ typedef struct nvmlEventSet_st* nvmlEventSet_t;
 typedef struct nvmlGpuInstance_st* nvmlGpuInstance_t;
 typedef struct nvmlComputeInstance_st* nvmlComputeInstance_t;
 
-enum : nvmlReturn_t {
-  NVML_SUCCESS = 0,
-  NVML_ERROR_UNINITIALIZED = 1,
-  NVML_ERROR_INVALID_ARGUMENT = 2,
-  NVML_ERROR_NOT_SUPPORTED = 3,
-  NVML_ERROR_NO_PERMISSION = 4,
-  NVML_ERROR_ALREADY_INITIALIZED = 5,
-  NVML_ERROR_NOT_FOUND = 6,
-  NVML_ERROR_INSUFFICIENT_SIZE = 7,
-  NVML_ERROR_INSUFFICIENT_POWER = 8,
-  NVML_ERROR_DRIVER_NOT_LOADED = 9,
-  NVML_ERROR_TIMEOUT = 10,
-  NVML_ERROR_IRQ_ISSUE = 11,
-  NVML_ERROR_LIBRARY_NOT_FOUND = 12,
-  NVML_ERROR_FUNCTION_NOT_FOUND = 13,
-  NVML_ERROR_CORRUPTED_INFOROM = 14,
-  NVML_ERROR_GPU_IS_LOST = 15,
-  NVML_ERROR_RESET_REQUIRED = 16,
-  NVML_ERROR_OPERATING_SYSTEM = 17,
-  NVML_ERROR_LIB_RM_VERSION_MISMATCH = 18,
-  NVML_ERROR_IN_USE = 19,
-  NVML_ERROR_MEMORY = 20,
-  NVML_ERROR_NO_DATA = 21,
-  NVML_ERROR_VGPU_ECC_NOT_SUPPORTED = 22,
-  NVML_ERROR_INSUFFICIENT_RESOURCES = 23,
-  NVML_ERROR_FREQ_NOT_SUPPORTED = 24,
-  NVML_ERROR_ARGUMENT_VERSION_MISMATCH = 25,
-  NVML_ERROR_DEPRECATED = 26,
-  NVML_ERROR_NOT_READY = 27,
-  NVML_ERROR_GPU_NOT_FOUND = 28,
-  NVML_ERROR_INVALID_STATE = 29,
-  NVML_ERROR_UNKNOWN = 999,
-};
+}  // extern "C"
+
+// Return codes (constants of type nvmlReturn_t, as the header's enum values convert to).
+inline constexpr nvmlReturn_t NVML_SUCCESS = 0;
+inline constexpr nvmlReturn_t NVML_ERROR_UNINITIALIZED = 1;
+inline constexpr nvmlReturn_t NVML_ERROR_INVALID_ARGUMENT = 2;
+inline constexpr nvmlReturn_t NVML_ERROR_NOT_SUPPORTED = 3;
+inline constexpr nvmlReturn_t NVML_ERROR_NO_PERMISSION = 4;
+inline constexpr nvmlReturn_t NVML_ERROR_ALREADY_INITIALIZED = 5;
+inline constexpr nvmlReturn_t NVML_ERROR_NOT_FOUND = 6;
+inline constexpr nvmlReturn_t NVML_ERROR_INSUFFICIENT_SIZE = 7;
+inline constexpr nvmlReturn_t NVML_ERROR_INSUFFICIENT_POWER = 8;
+inline constexpr nvmlReturn_t NVML_ERROR_DRIVER_NOT_LOADED = 9;
+inline constexpr nvmlReturn_t NVML_ERROR_TIMEOUT = 10;
+inline constexpr nvmlReturn_t NVML_ERROR_IRQ_ISSUE = 11;
+inline constexpr nvmlReturn_t NVML_ERROR_LIBRARY_NOT_FOUND = 12;
+inline constexpr nvmlReturn_t NVML_ERROR_FUNCTION_NOT_FOUND = 13;
+inline constexpr nvmlReturn_t NVML_ERROR_CORRUPTED_INFOROM = 14;
+inline constexpr nvmlReturn_t NVML_ERROR_GPU_IS_LOST = 15;
+inline constexpr nvmlReturn_t NVML_ERROR_RESET_REQUIRED = 16;
+inline constexpr nvmlReturn_t NVML_ERROR_OPERATING_SYSTEM = 17;
+inline constexpr nvmlReturn_t NVML_ERROR_LIB_RM_VERSION_MISMATCH = 18;
+inline constexpr nvmlReturn_t NVML_ERROR_IN_USE = 19;
+inline constexpr nvmlReturn_t NVML_ERROR_MEMORY = 20;
+inline constexpr nvmlReturn_t NVML_ERROR_NO_DATA = 21;
+inline constexpr nvmlReturn_t NVML_ERROR_VGPU_ECC_NOT_SUPPORTED = 22;
+inline constexpr nvmlReturn_t NVML_ERROR_INSUFFICIENT_RESOURCES = 23;
+inline constexpr nvmlReturn_t NVML_ERROR_FREQ_NOT_SUPPORTED = 24;
+inline constexpr nvmlReturn_t NVML_ERROR_ARGUMENT_VERSION_MISMATCH = 25;
+inline constexpr nvmlReturn_t NVML_ERROR_DEPRECATED = 26;
+inline constexpr nvmlReturn_t NVML_ERROR_NOT_READY = 27;
+inline constexpr nvmlReturn_t NVML_ERROR_GPU_NOT_FOUND = 28;
+inline constexpr nvmlReturn_t NVML_ERROR_INVALID_STATE = 29;
+inline constexpr nvmlReturn_t NVML_ERROR_UNKNOWN = 999;
+
+extern "C" {
+
 
 // Buffer sizes from nvml.h.
 enum : unsigned int {

@@ -37,8 +37,10 @@ nvmlReturn_t list_processes(nvmlReturn_t (*function)(nvmlDevice_t, unsigned int*
   return NVML_ERROR_INSUFFICIENT_SIZE;
 }
 
+// nvidia-smi's MIG profile names, "<GPU instance slices>g.<memory GB>gb",
+// with the memory rounded up (9856 MiB -> 10gb, 40192 MiB -> 40gb).
 std::string mig_profile_name(unsigned slices, unsigned long long memory_mib) {
-  auto gigabytes = static_cast<unsigned long long>(std::round(static_cast<double>(memory_mib) / 1024.0));
+  auto gigabytes = static_cast<unsigned long long>(std::ceil(static_cast<double>(memory_mib) / 1024.0));
   return std::to_string(slices) + "g." + std::to_string(gigabytes) + "gb";
 }
 
