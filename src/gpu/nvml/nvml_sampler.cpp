@@ -68,9 +68,14 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs) {
     nvmlReturn_t code = api_.uuid != nullptr ? api_.uuid(device, buffer, sizeof buffer) : NVML_ERROR_FUNCTION_NOT_FOUND;
     GpuReading reading;
     reading.index = index;
-    // A lost GPU may not even tell its UUID; it is still a GPU at this index.
-    reading.uuid = code == NVML_SUCCESS ? buffer : "";
-    if (code != NVML_SUCCESS) count_error("", index, "nvmlDeviceGetUUID", code);
+    if (code == NVML_SUCCESS) {
+      reading.uuid = buffer;
+      uuid_by_index_[index] = reading.uuid;
+    } else {
+      // A lost GPU may not even tell its UUID; it is still the GPU last seen here.
+      if (auto known = uuid_by_index_.find(index); known != uuid_by_index_.end()) reading.uuid = known->second;
+      count_error(reading.uuid, index, "nvmlDeviceGetUUID", code);
+    }
     std::string key = reading.uuid.empty() ? "index:" + std::to_string(index) : reading.uuid;
     seen.insert(key);
     DeviceState& state = devices_[key];
@@ -81,7 +86,7 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs) {
     if (state.lost) {
       // A lost GPU is probed once per cycle for a recovery (driver reset).
       unsigned ignored = 0;
-      if (code == NVML_SUCCESS && api_.clock != nullptr &&
+      if (code == NVML_SUCCESS && api_.clock != nullptr &&  // the UUID answered again
           api_.clock(device, NVML_CLOCK_SM, &ignored) != NVML_ERROR_GPU_IS_LOST) {
         state.lost = false;
         events_.record(GpuEvent{std::chrono::system_clock::now(), reading.uuid, "gpu_recovered", 0});

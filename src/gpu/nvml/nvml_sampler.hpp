@@ -62,6 +62,8 @@ class NvmlSampler {
   NvmlSamplerOptions options_;
   GpuEventLog& events_;
   std::map<std::string, DeviceState> devices_;  // by UUID
+  // A lost GPU may no longer tell its UUID: remember the last one per index.
+  std::map<unsigned, std::string> uuid_by_index_;
   std::map<NvmlErrorKey, std::uint64_t> errors_;
 };
 
