@@ -45,6 +45,11 @@ ours=$(sed -E 's/.*cpu_seconds_per_cycle=([0-9.]+).*/\1/' <<<"$ours_line")
 floor=$(sed -E 's/.*cpu_seconds_per_pass=([0-9.]+).*/\1/' <<<"$floor_line")
 entries=$(sed -E 's/entries=([0-9]+).*/\1/' <<<"$floor_line")
 
+# GPU: one full collection on the simulated 8-GPU scenario (upper bound of
+# our overhead: the simulator's own work is included).
+gpu_line=$("$BUILD/bench/bench_gpu_cycle_cost" "$BUILD/nvml_sim/libnvidia-ml.so.1" scenarios/h100x8.toml 2000)
+gpu_cpu=$(sed -E 's/.*cpu_seconds_per_cycle=([0-9.]+).*/\1/' <<<"$gpu_line")
+
 # --- 2. and 3. both servers side by side -----------------------------------
 ainode_port=$(free_port)
 ne_port=$(free_port)
@@ -105,4 +110,8 @@ Samples per scrape: ainode $ainode_samples, node_exporter $ne_samples.
 CPU per full collection cycle ($CYCLES cycles, all default collectors, rendering included): **$(python3 -c "print(f'{$ours*1000:.3f}')") ms**;
 floor (a bare C++ loop opening and reading the same $entries files/directories, no parsing): $(python3 -c "print(f'{$floor*1000:.3f}')") ms;
 ratio **$(ratio "$ours" "$floor")×** the floor.
+
+GPU collection, 8 simulated H100s (\`scenarios/h100x8.toml\`, every NVML query, metrics and status detail):
+**$(python3 -c "print(f'{$gpu_cpu*1000:.3f}')") ms CPU per cycle**, i.e. $(python3 -c "print(f'{$gpu_cpu*100:.3f}')")% of one core at a 1 s interval
+($(python3 -c "print(f'{$gpu_cpu*1e6/8:.0f}')") µs per GPU; the simulator's own work included).
 MD

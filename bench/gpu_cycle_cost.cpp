@@ -1,0 +1,53 @@
+// CPU and wall time of one full GPU collection (every NVML query, metrics
+// and the /v1/status detail) on a simulated scenario, e.g. the 8-GPU
+// scenarios/h100x8.toml. The simulator's own work is included, so this is
+// an upper bound on ainode's overhead per GPU.
+//
+//   bench_gpu_cycle_cost NVML_LIBRARY SCENARIO [cycles]
+#include <sys/resource.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "collectors/gpu/gpu_collector.hpp"
+
+namespace {
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ainode;
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s NVML_LIBRARY SCENARIO [cycles]\n", argv[0]);
+    return 2;
+  }
+  setenv("AINODE_NVML_SIM_SCENARIO", argv[2], 1);
+  int cycles = argc > 3 ? std::atoi(argv[3]) : 500;
+  GpuConfig config;
+  config.nvml_library = argv[1];
+  config.enable_events = false;  // a separate thread, idle between events
+  GpuCollector collector(config);
+  HostFs fs("/proc", "/sys", "/");
+  std::size_t gpus = 0;
+  auto cycle = [&] {
+    CollectContext context{fs, std::chrono::system_clock::now(), std::chrono::steady_clock::now(), {}, nullptr};
+    MetricSet out;
+    collector.collect(context, out);
+    if (const Family* devices = out.find("ainode_gpu_devices")) gpus = static_cast<std::size_t>(devices->samples[0].value);
+  };
+  for (int i = 0; i < 5; ++i) cycle();
+  double cpu_before = process_cpu_seconds();
+  auto wall_before = std::chrono::steady_clock::now();
+  for (int i = 0; i < cycles; ++i) cycle();
+  double cpu = (process_cpu_seconds() - cpu_before) / cycles;
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count() / cycles;
+  std::printf("gpus=%zu cycles=%d cpu_seconds_per_cycle=%.6f wall_seconds_per_cycle=%.6f core_share_at_1s=%.4f%%\n", gpus,
+              cycles, cpu, wall, cpu * 100.0);
+  return gpus > 0 ? 0 : 1;
+}
