@@ -3,7 +3,6 @@
 // machine's real /proc and /sys.
 //
 //   bench_cycle_cost [cycles] [ainode flags as KEY=VALUE settings ...]
-#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -13,14 +12,8 @@
 #include "config/settings.hpp"
 #include "core/scheduler.hpp"
 
-namespace {
-double process_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-}  // namespace
+
+#include "bench_support.hpp"
 
 int main(int argc, char** argv) {
   using namespace ainode;
@@ -47,9 +40,9 @@ int main(int argc, char** argv) {
   Scheduler scheduler(make_enabled_collectors(config), fs, SchedulerOptions{config.collect.interval, std::chrono::seconds(10)},
                       [&](CycleResult&& cycle) { bytes = builder.build(std::move(cycle))->prometheus_text->plain()->size(); });
   for (int i = 0; i < 3; ++i) scheduler.run_once();  // warm-up: first-cycle state, page cache
-  double before = process_cpu_seconds();
+  double before = ainode::bench::process_cpu_seconds();
   for (int i = 0; i < cycles; ++i) scheduler.run_once();
-  double per_cycle = (process_cpu_seconds() - before) / cycles;
+  double per_cycle = (ainode::bench::process_cpu_seconds() - before) / cycles;
   std::printf("cycles=%d cpu_seconds_per_cycle=%.6f metrics_bytes=%zu\n", cycles, per_cycle, bytes);
   return 0;
 }

@@ -4,7 +4,6 @@
 // an upper bound on ainode's overhead per GPU.
 //
 //   bench_gpu_cycle_cost NVML_LIBRARY SCENARIO [cycles]
-#include <sys/resource.h>
 #include <stdlib.h>
 
 #include <chrono>
@@ -12,14 +11,8 @@
 
 #include "collectors/gpu/gpu_collector.hpp"
 
-namespace {
-double process_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-}  // namespace
+
+#include "bench_support.hpp"
 
 int main(int argc, char** argv) {
   using namespace ainode;
@@ -42,10 +35,10 @@ int main(int argc, char** argv) {
     if (const Family* devices = out.find("ainode_gpu_devices")) gpus = static_cast<std::size_t>(devices->samples[0].value);
   };
   for (int i = 0; i < 5; ++i) cycle();
-  double cpu_before = process_cpu_seconds();
+  double cpu_before = ainode::bench::process_cpu_seconds();
   auto wall_before = std::chrono::steady_clock::now();
   for (int i = 0; i < cycles; ++i) cycle();
-  double cpu = (process_cpu_seconds() - cpu_before) / cycles;
+  double cpu = (ainode::bench::process_cpu_seconds() - cpu_before) / cycles;
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count() / cycles;
   std::printf("gpus=%zu cycles=%d cpu_seconds_per_cycle=%.6f wall_seconds_per_cycle=%.6f core_share_at_1s=%.4f%%\n", gpus,
               cycles, cpu, wall, cpu * 100.0);

@@ -7,7 +7,6 @@
 //   bench_read_floor LIST_FILE [passes]
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -17,14 +16,8 @@
 #include <string>
 #include <vector>
 
-namespace {
-double process_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-}  // namespace
+
+#include "bench_support.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -58,9 +51,9 @@ int main(int argc, char** argv) {
     }
   };
   pass();
-  double before = process_cpu_seconds();
+  double before = ainode::bench::process_cpu_seconds();
   for (int i = 0; i < passes; ++i) pass();
-  double per_pass = (process_cpu_seconds() - before) / passes;
+  double per_pass = (ainode::bench::process_cpu_seconds() - before) / passes;
   std::printf("entries=%zu passes=%d cpu_seconds_per_pass=%.6f (checksum %zu)\n", entries.size(), passes, per_pass,
               sink % 10);
   return 0;

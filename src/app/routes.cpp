@@ -1,6 +1,6 @@
 #include "app/routes.hpp"
 
-#include "core/text.hpp"
+#include "http/header_values.hpp"
 #include "exposition/prometheus_text.hpp"
 #include "exposition/status_json.hpp"
 
@@ -54,21 +54,7 @@ std::string index_page(const std::string& metrics_path) {
 }  // namespace
 
 bool accepts_gzip(std::string_view accept_encoding) {
-  for (auto entry : text::split(accept_encoding, ',')) {
-    auto parts = text::split(entry, ';');
-    auto coding = text::trim(parts[0]);
-    if (coding != "gzip" && coding != "*") continue;
-    bool refused = false;
-    for (std::size_t i = 1; i < parts.size(); ++i) {
-      auto parameter = text::trim(parts[i]);
-      if (parameter.starts_with("q=")) {
-        auto q = text::to_double(parameter.substr(2));
-        refused = !q || *q <= 0;
-      }
-    }
-    if (!refused) return true;
-  }
-  return false;
+  return header_lists(accept_encoding, "gzip") || header_lists(accept_encoding, "*");
 }
 
 HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {

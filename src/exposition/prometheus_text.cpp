@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "core/text.hpp"
+#include "http/header_values.hpp"
 
 namespace ainode {
 
@@ -102,22 +102,9 @@ std::string render_exposition(std::span<const Family> families, ExpositionFormat
 }
 
 ExpositionFormat negotiate_format(std::string_view accept_header) {
-  // Prometheus lists OpenMetrics first with the highest weight when it wants
-  // it; an entry with q=0 is a refusal.
-  for (auto entry : text::split(accept_header, ',')) {
-    auto parts = text::split(entry, ';');
-    if (text::trim(parts[0]) != "application/openmetrics-text") continue;
-    bool refused = false;
-    for (std::size_t i = 1; i < parts.size(); ++i) {
-      auto parameter = text::trim(parts[i]);
-      if (parameter.starts_with("q=")) {
-        auto q = text::to_double(parameter.substr(2));
-        refused = !q || *q <= 0;
-      }
-    }
-    if (!refused) return ExpositionFormat::openmetrics;
-  }
-  return ExpositionFormat::prometheus_text;
+  // Prometheus lists OpenMetrics first with the highest weight when it wants it.
+  return header_lists(accept_header, "application/openmetrics-text") ? ExpositionFormat::openmetrics
+                                                                      : ExpositionFormat::prometheus_text;
 }
 
 }  // namespace ainode
