@@ -7,7 +7,7 @@ packages=(
   libboost-dev zlib1g-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
-  prometheus prometheus-node-exporter wrk
+  prometheus prometheus-node-exporter wrk strace
 )
 missing=()
 for package in "${packages[@]}"; do
