@@ -71,8 +71,10 @@ echo "soaking ${SOAK}s (one gzip scrape per second each)..." >&2
 end=$((SECONDS + SOAK))
 while [ $SECONDS -lt $end ]; do
   curl -fsS -H 'Accept-Encoding: gzip' -o /dev/null "$AINODE_URL" &
+  first=$!
   curl -fsS -H 'Accept-Encoding: gzip' -o /dev/null "$NE_URL" &
-  wait %1 %2 2>/dev/null || true
+  second=$!
+  wait "$first" "$second" || true
   sleep 1
 done
 ainode_rss=$(rss_kib "$ainode_pid"); ainode_hwm=$(hwm_kib "$ainode_pid")
