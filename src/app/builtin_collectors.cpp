@@ -4,8 +4,11 @@
 #include "collectors/disk/disk_collector.hpp"
 #include "collectors/filesystem/filesystem_collector.hpp"
 #include "collectors/gpu/gpu_collector.hpp"
+#include "collectors/infiniband/infiniband_collector.hpp"
 #include "collectors/memory/memory_collector.hpp"
 #include "collectors/network/network_collector.hpp"
+#include "collectors/power/hwmon_collector.hpp"
+#include "collectors/power/rapl_collector.hpp"
 #include "collectors/pressure/pressure_collector.hpp"
 #include "collectors/processes/processes_collector.hpp"
 #include "collectors/system/system_collectors.hpp"
@@ -31,6 +34,10 @@ const std::vector<CollectorFactory>& builtin_collectors() {
        [](const Config& c) { return std::make_unique<NetworkCollector>(c.network); }},
       {"netstat", "TCP and UDP counters", true, [](const Config&) { return std::make_unique<NetstatCollector>(); }},
       {"thermal", "Thermal zones", true, [](const Config&) { return std::make_unique<ThermalCollector>(); }},
+      {"rapl", "CPU package energy and power (RAPL)", true, [](const Config&) { return std::make_unique<RaplCollector>(); }},
+      {"hwmon", "Hardware monitoring chips: temperature, power, energy, voltage, current, fans", true,
+       [](const Config&) { return std::make_unique<HwmonCollector>(); }},
+      {"infiniband", "InfiniBand and RoCE ports", true, [](const Config&) { return std::make_unique<InfinibandCollector>(); }},
       {"gpu", "NVIDIA GPUs through NVML", true, [](const Config& c) { return std::make_unique<GpuCollector>(c.gpu); }},
   };
   return factories;
