@@ -39,7 +39,7 @@ TEST(InfinibandCollector, MellanoxAndIrdmaPorts) {
   EXPECT_EQ(out.value("ainode_infiniband_port_data_transmitted_bytes_total", {{"device", "mlx5_0"}}), 1e10);
   EXPECT_EQ(out.value("ainode_infiniband_port_errors_total", {{"device", "mlx5_0"}, {"counter", "link_downed"}}), 2.0);
   EXPECT_EQ(out.value("ainode_infiniband_port_errors_total", {{"counter", "port_xmit_discards"}}), 7.0);
-  EXPECT_EQ(out.value("ainode_infiniband_hw_counter_total", {{"counter", "out_of_buffer"}}), 3.0);
+  EXPECT_EQ(out.value("ainode_infiniband_port_hw_events_total", {{"counter", "out_of_buffer"}}), 3.0);
   EXPECT_EQ(out.value("ainode_infiniband_port_transmit_wait_total"), 123456.0);
   // irdma: "N/A" counters and missing files lose only those series.
   EXPECT_EQ(out.value("ainode_infiniband_port_state", {{"device", "irdma0"}}), 1.0);

@@ -31,7 +31,7 @@ const MetricDesc kErrors{"ainode_infiniband_port_errors_total", MetricType::coun
                          "Port error counters (symbol_error, link_downed, link_error_recovery, port_rcv_errors, "
                          "port_xmit_discards, ...).",
                          {"device", "port", "counter"}};
-const MetricDesc kHwCounters{"ainode_infiniband_hw_counter_total", MetricType::counter, "",
+const MetricDesc kHwCounters{"ainode_infiniband_port_hw_events_total", MetricType::counter, "",
                              "Driver-specific hw_counters (names sanitized).", {"device", "port", "counter"}};
 const MetricDesc kDeviceInfo{"ainode_infiniband_device_info", MetricType::gauge, "",
                              "RDMA device identity; value is always 1.", {"device", "hca_type", "firmware", "board_id"}};
