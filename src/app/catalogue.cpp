@@ -69,6 +69,13 @@ std::vector<std::string> catalogue_problems(const std::vector<CatalogueEntry>& e
                                                      "joules", "watts",   "volts",   "amperes"};
     if (!d.unit.empty() && !units.contains(d.unit)) problem(d, "unit is not a base unit");
     if (d.name.ends_with("_info") && d.type != MetricType::gauge) problem(d, "_info must be a gauge");
+    // promtool's lint rules, so the suite catches them before promtool does.
+    for (std::string_view word : {"counter", "gauge"}) {
+      if (d.name.find(word) != std::string_view::npos) problem(d, "name includes the type word " + std::string(word));
+    }
+    for (std::string_view suffix : {"_count", "_sum", "_bucket"}) {
+      if (d.name.ends_with(suffix)) problem(d, "reserved suffix " + std::string(suffix));
+    }
     std::set<std::string_view> labels;
     for (auto label : d.labels) {
       if (!labels.insert(label).second) problem(d, "duplicate label " + std::string(label));
