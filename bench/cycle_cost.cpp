@@ -1,6 +1,7 @@
 // CPU time of one full collection cycle (every enabled collector, snapshot
-// building and rendering of both formats), measured over many cycles on this
-// machine's real /proc and /sys.
+// building, and one rendering of the text format, as the first scrape of a
+// snapshot triggers), measured over many cycles on this machine's real /proc
+// and /sys.
 //
 //   bench_cycle_cost [cycles] [ainode flags as KEY=VALUE settings ...]
 

@@ -24,7 +24,10 @@ hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 # --- 1. CPU per collection cycle against the read floor -------------------
 # The files a cycle touches, as the kernel saw them (strace), so the floor
 # reads exactly the same set.
-strace -f -qq -e trace=openat,statfs -o "$TMP/trace" "$BUILD/bench/bench_cycle_cost" 1 >/dev/null
+# -ff: one trace file per thread, so no call is split into
+# "unfinished"/"resumed" halves that the parser below would miss.
+strace -ff -qq -e trace=openat,statfs -o "$TMP/trace" "$BUILD/bench/bench_cycle_cost" 1 >/dev/null
+cat "$TMP"/trace.* >"$TMP/trace"
 python3 - "$TMP/trace" >"$TMP/files" <<'PY'
 import re, sys
 seen = {}
@@ -109,7 +112,7 @@ Samples per scrape: ainode $ainode_samples, node_exporter $ne_samples.
 | RSS after ${SOAK}s of 1 scrape/s (MiB) | $(python3 -c "print(f'{$ainode_rss/1024:.1f}')") | $(python3 -c "print(f'{$ne_rss/1024:.1f}')") | $(ratio "$ainode_rss" "$ne_rss") |
 | peak RSS (MiB) | $(python3 -c "print(f'{$ainode_hwm/1024:.1f}')") | $(python3 -c "print(f'{$ne_hwm/1024:.1f}')") | |
 
-CPU per full collection cycle ($CYCLES cycles, all default collectors, rendering included): **$(python3 -c "print(f'{$ours*1000:.3f}')") ms**;
+CPU per full collection cycle ($CYCLES cycles, all default collectors, snapshot and one text rendering included): **$(python3 -c "print(f'{$ours*1000:.3f}')") ms**;
 floor (a bare C++ loop opening and reading the same $entries files/directories, no parsing): $(python3 -c "print(f'{$floor*1000:.3f}')") ms;
 ratio **$(ratio "$ours" "$floor")×** the floor.
 

@@ -7,6 +7,8 @@
 #include "collectors/infiniband/infiniband_collector.hpp"
 #include "collectors/memory/memory_collector.hpp"
 #include "collectors/network/network_collector.hpp"
+#include "collectors/numa/numa_collector.hpp"
+#include "collectors/pcie/pcie_collector.hpp"
 #include "collectors/power/hwmon_collector.hpp"
 #include "collectors/power/rapl_collector.hpp"
 #include "collectors/pressure/pressure_collector.hpp"
@@ -37,6 +39,10 @@ const std::vector<CollectorFactory>& builtin_collectors() {
       {"rapl", "CPU package energy and power (RAPL)", true, [](const Config&) { return std::make_unique<RaplCollector>(); }},
       {"hwmon", "Hardware monitoring chips: temperature, power, energy, voltage, current, fans", true,
        [](const Config&) { return std::make_unique<HwmonCollector>(); }},
+      {"numa", "NUMA nodes: memory, placement counters, distances, CPU and interrupts", true,
+       [](const Config&) { return std::make_unique<NumaCollector>(); }},
+      {"pcie", "PCIe links and NUMA placement of GPUs, NICs and accelerators", true,
+       [](const Config&) { return std::make_unique<PcieCollector>(); }},
       {"infiniband", "InfiniBand and RoCE ports", true, [](const Config&) { return std::make_unique<InfinibandCollector>(); }},
       {"gpu", "NVIDIA GPUs through NVML", true, [](const Config& c) { return std::make_unique<GpuCollector>(c.gpu); }},
   };

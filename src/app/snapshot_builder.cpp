@@ -20,10 +20,12 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(CycleResult&& cycle) {
                    self);
   for (auto& family : self.families()) snapshot->families.push_back(std::move(family));
 
-  snapshot->prometheus_text =
-      std::make_unique<RenderedBody>(render_exposition(snapshot->families, ExpositionFormat::prometheus_text));
+  // The snapshot owns both the families and the bodies that render them.
+  const std::vector<Family>* families = &snapshot->families;
+  snapshot->prometheus_text = std::make_unique<RenderedBody>(
+      [families] { return render_exposition(*families, ExpositionFormat::prometheus_text); });
   snapshot->openmetrics_text =
-      std::make_unique<RenderedBody>(render_exposition(snapshot->families, ExpositionFormat::openmetrics));
+      std::make_unique<RenderedBody>([families] { return render_exposition(*families, ExpositionFormat::openmetrics); });
   snapshot->cycle_seconds =
       cycle.collect_seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return snapshot;

@@ -65,7 +65,7 @@ void CollectorRunner::worker_loop(const std::shared_ptr<State>& state) {
     lock.lock();
     state->running = false;
     state->result = std::move(result);
-    state->wake.notify_all();
+    state->wake.notify_one();  // the scheduler is the only waiter
   }
 }
 
@@ -99,7 +99,7 @@ bool CollectorRunner::trigger(std::chrono::system_clock::time_point wall_time,
   state_->wall_time = wall_time;
   state_->monotonic_time = monotonic_time;
   state_->requested = true;
-  state_->wake.notify_all();
+  state_->wake.notify_one();  // the worker is the only waiter
   return true;
 }
 

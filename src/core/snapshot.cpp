@@ -4,10 +4,13 @@
 
 namespace ainode {
 
-RenderedBody::RenderedBody(std::string plain) : plain_(std::make_shared<const std::string>(std::move(plain))) {}
+const std::shared_ptr<const std::string>& RenderedBody::plain() const {
+  std::call_once(render_once_, [this] { plain_ = std::make_shared<const std::string>(render_()); });
+  return plain_;
+}
 
 const std::shared_ptr<const std::string>& RenderedBody::gzipped() const {
-  std::call_once(compress_once_, [this] { gzipped_ = std::make_shared<const std::string>(gzip_compress(*plain_)); });
+  std::call_once(compress_once_, [this] { gzipped_ = std::make_shared<const std::string>(gzip_compress(*plain())); });
   return gzipped_;
 }
 

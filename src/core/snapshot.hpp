@@ -4,6 +4,7 @@
 // rendered once per snapshot (DESIGN.md §1).
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,16 +31,20 @@ struct CollectorStatus {
   std::shared_ptr<const nlohmann::json> details;
 };
 
-// Bytes served for one snapshot: rendered once, gzip-compressed at most once
-// per format, on the first request that accepts gzip.
+// Bytes served for one snapshot in one format: rendered at most once, on
+// the first request for that format, and gzip-compressed at most once, on
+// the first request that accepts gzip. Every later scrape of the snapshot
+// is a copy of these bytes. (A format nobody scrapes costs nothing.)
 class RenderedBody {
  public:
-  explicit RenderedBody(std::string plain);
-  const std::shared_ptr<const std::string>& plain() const { return plain_; }
+  explicit RenderedBody(std::function<std::string()> render) : render_(std::move(render)) {}
+  const std::shared_ptr<const std::string>& plain() const;
   const std::shared_ptr<const std::string>& gzipped() const;
 
  private:
-  std::shared_ptr<const std::string> plain_;
+  std::function<std::string()> render_;
+  mutable std::once_flag render_once_;
+  mutable std::shared_ptr<const std::string> plain_;
   mutable std::once_flag compress_once_;
   mutable std::shared_ptr<const std::string> gzipped_;
 };
