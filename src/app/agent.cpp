@@ -65,7 +65,7 @@ int run_agent(const Config& config) {
   spdlog::info("collectors: {}", names);
 
   SnapshotStore store;
-  SnapshotBuilder builder(start_time);
+  SnapshotBuilder builder(start_time, static_cast<double>(config.power.node_envelope_watts));
   FailureLog failure_log;
   auto timeout = config.collect.timeout.count() > 0 ? config.collect.timeout : config.collect.interval;
   Scheduler scheduler(std::move(collectors), fs, SchedulerOptions{config.collect.interval, timeout},

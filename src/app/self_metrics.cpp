@@ -33,6 +33,17 @@ const MetricDesc kHealthScore{"ainode_health_score", MetricType::gauge, "",
                               "Node headroom score from 0 (saturated) to 10 (idle), from CPU, memory and pressure; "
                               "see docs/health-score.md."};
 
+const MetricDesc kNodePower{"ainode_node_power_watts", MetricType::gauge, "watts",
+                           "Whole-node power from the best source present (bmc, acpi_power_meter, or components = "
+                           "CPU packages + GPUs).",
+                           {"source"}};
+const MetricDesc kNodeEnergy{"ainode_node_energy_joules_total", MetricType::counter, "joules",
+                             "Node energy since ainode started, integrated from ainode_node_power_watts."};
+const MetricDesc kEnvelope{"ainode_node_power_envelope_watts", MetricType::gauge, "watts",
+                           "The configured node power budget (power.node_envelope_watts)."};
+const MetricDesc kEnvelopeExceeded{"ainode_node_power_envelope_exceeded", MetricType::gauge, "",
+                                   "1 while node power is above power.node_envelope_watts, else 0."};
+
 double unix_seconds(std::chrono::system_clock::time_point time) {
   return std::chrono::duration<double>(time.time_since_epoch()).count();
 }
@@ -41,7 +52,8 @@ double unix_seconds(std::chrono::system_clock::time_point time) {
 
 std::vector<const MetricDesc*> self_metric_descriptors() {
   return {&kCollectorDuration, &kCollectorSuccess, &kCollectorErrors,   &kCollectorTimeouts,  &kCollectorLastSuccess,
-          &kBuildInfo,         &kStartTime,        &kSnapshotTimestamp, &kCollectionDuration, &kHealthScore};
+          &kBuildInfo,         &kStartTime,        &kSnapshotTimestamp, &kCollectionDuration, &kHealthScore,
+          &kNodePower,         &kNodeEnergy,       &kEnvelope,          &kEnvelopeExceeded};
 }
 
 void add_self_metrics(const SelfMetricInputs& inputs, MetricSet& out) {
@@ -57,6 +69,13 @@ void add_self_metrics(const SelfMetricInputs& inputs, MetricSet& out) {
   out.add(kSnapshotTimestamp, unix_seconds(inputs.snapshot_time));
   out.add(kCollectionDuration, inputs.collect_seconds);
   if (inputs.summary.health_score) out.add(kHealthScore, *inputs.summary.health_score);
+  const NodeSummary& s = inputs.summary;
+  if (s.node_power_watts && s.node_power_source) out.add(kNodePower, {*s.node_power_source}, *s.node_power_watts);
+  if (inputs.node_energy_joules) out.add(kNodeEnergy, *inputs.node_energy_joules);
+  if (inputs.node_power_envelope_watts > 0) {
+    out.add(kEnvelope, inputs.node_power_envelope_watts);
+    if (s.node_power_watts) out.add(kEnvelopeExceeded, *s.node_power_watts > inputs.node_power_envelope_watts ? 1 : 0);
+  }
 }
 
 }  // namespace ainode

@@ -17,6 +17,8 @@ struct SelfMetricInputs {
   std::chrono::system_clock::time_point snapshot_time;
   double collect_seconds;
   const NodeSummary& summary;
+  std::optional<double> node_energy_joules;
+  double node_power_envelope_watts = 0;  // 0 = none configured
 };
 
 void add_self_metrics(const SelfMetricInputs& inputs, MetricSet& out);

@@ -14,9 +14,16 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(CycleResult&& cycle) {
   snapshot->collectors = std::move(cycle.collectors);
   snapshot->summary = summarizer_.summarize(snapshot->families, started);
 
+  std::optional<double> node_energy;
+  if (auto power = node_power(snapshot->families)) {
+    snapshot->summary.node_power_watts = power->watts;
+    snapshot->summary.node_power_source = power->source;
+    node_energy = node_energy_.add(power->watts, started);
+  }
+
   MetricSet self;
   add_self_metrics(SelfMetricInputs{snapshot->collectors, start_time_, snapshot->taken_at, cycle.collect_seconds,
-                                    snapshot->summary},
+                                    snapshot->summary, node_energy, node_power_envelope_watts_},
                    self);
   for (auto& family : self.families()) snapshot->families.push_back(std::move(family));
 

@@ -5,6 +5,7 @@
 #include "app/node_summarizer.hpp"
 #include "core/scheduler.hpp"
 #include "core/snapshot.hpp"
+#include "health/node_power.hpp"
 
 namespace ainode {
 
@@ -12,12 +13,15 @@ namespace ainode {
 // metrics, then renders both exposition formats once.
 class SnapshotBuilder {
  public:
-  explicit SnapshotBuilder(std::chrono::system_clock::time_point start_time) : start_time_(start_time) {}
+  explicit SnapshotBuilder(std::chrono::system_clock::time_point start_time, double node_power_envelope_watts = 0)
+      : start_time_(start_time), node_power_envelope_watts_(node_power_envelope_watts) {}
   std::shared_ptr<const Snapshot> build(CycleResult&& cycle);
 
  private:
   std::chrono::system_clock::time_point start_time_;
+  double node_power_envelope_watts_;
   NodeSummarizer summarizer_;
+  NodeEnergyIntegrator node_energy_;
 };
 
 }  // namespace ainode

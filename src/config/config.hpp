@@ -65,6 +65,11 @@ struct NetworkConfig {
   std::string device_exclude = "^(veth.*|cali.*|lxc.*)$";
 };
 
+struct PowerConfig {
+  // Whole-node power budget; 0 disables ainode_node_power_envelope_exceeded.
+  std::int64_t node_envelope_watts = 0;
+};
+
 struct GpuConfig {
   std::string nvml_library = "libnvidia-ml.so.1";  // dlopen()ed; a path or a soname
   bool enable_mig = true;
@@ -89,6 +94,7 @@ struct Config {
   DiskConfig disk;
   NetworkConfig network;
   GpuConfig gpu;
+  PowerConfig power;
   std::string config_file;  // the TOML file that was read, or "" for none
 };
 

@@ -293,6 +293,8 @@ std::vector<Setting> make_settings(const std::vector<std::string_view>& collecto
                     [](Config& c) -> std::string& { return c.disk.device_exclude; }),
       regex_setting("network.device_exclude", "Regex of network interfaces to ignore.",
                     [](Config& c) -> std::string& { return c.network.device_exclude; }),
+      integer_setting("power.node_envelope_watts", "Node power budget in watts (0 = none).",
+                      [](Config& c) -> std::int64_t& { return c.power.node_envelope_watts; }, 0, 1'000'000),
       string_setting("gpu.nvml_library", "NVML library to load (path or soname).",
                      [](Config& c) -> std::string& { return c.gpu.nvml_library; }, validate_non_empty),
       bool_setting("gpu.enable_mig", "Read MIG mode, instances and MIG devices.",

@@ -18,6 +18,8 @@ struct NodeSummary {
   std::optional<double> primary_receive_bytes_per_second, primary_transmit_bytes_per_second;
   std::optional<double> worst_pressure_some_ratio;
   std::optional<double> health_score;
+  std::optional<double> node_power_watts;
+  std::optional<std::string> node_power_source;
 };
 
 }  // namespace ainode

@@ -37,6 +37,7 @@ json node_json(const NodeSummary& s) {
         {"transmit_bytes_per_second", optional_value(s.primary_transmit_bytes_per_second)}}},
       {"pressure_worst_some_ratio", optional_value(s.worst_pressure_some_ratio)},
       {"health_score", optional_value(s.health_score)},
+      {"power", {{"watts", optional_value(s.node_power_watts)}, {"source", optional_value(s.node_power_source)}}},
   };
 }
 
