@@ -44,6 +44,15 @@ const MetricDesc kEnvelope{"ainode_node_power_envelope_watts", MetricType::gauge
 const MetricDesc kEnvelopeExceeded{"ainode_node_power_envelope_exceeded", MetricType::gauge, "",
                                    "1 while node power is above power.node_envelope_watts, else 0."};
 
+const MetricDesc kDegradationSignal{"ainode_degradation_signal", MetricType::gauge, "",
+                                    "1 while a degradation signal is past its threshold (docs/degradation.md).",
+                                    {"signal"}};
+const MetricDesc kDegradationValue{"ainode_degradation_signal_value", MetricType::gauge, "",
+                                   "The measured value of each degradation signal (units per docs/degradation.md).",
+                                   {"signal"}};
+const MetricDesc kDegradationScore{"ainode_degradation_score", MetricType::gauge, "",
+                                   "Weighted share of degradation signals active, 0 (none) to 1 (all)."};
+
 double unix_seconds(std::chrono::system_clock::time_point time) {
   return std::chrono::duration<double>(time.time_since_epoch()).count();
 }
@@ -53,7 +62,8 @@ double unix_seconds(std::chrono::system_clock::time_point time) {
 std::vector<const MetricDesc*> self_metric_descriptors() {
   return {&kCollectorDuration, &kCollectorSuccess, &kCollectorErrors,   &kCollectorTimeouts,  &kCollectorLastSuccess,
           &kBuildInfo,         &kStartTime,        &kSnapshotTimestamp, &kCollectionDuration, &kHealthScore,
-          &kNodePower,         &kNodeEnergy,       &kEnvelope,          &kEnvelopeExceeded};
+          &kNodePower,         &kNodeEnergy,       &kEnvelope,          &kEnvelopeExceeded,   &kDegradationSignal,
+          &kDegradationValue,  &kDegradationScore};
 }
 
 void add_self_metrics(const SelfMetricInputs& inputs, MetricSet& out) {
@@ -70,6 +80,9 @@ void add_self_metrics(const SelfMetricInputs& inputs, MetricSet& out) {
   out.add(kCollectionDuration, inputs.collect_seconds);
   if (inputs.summary.health_score) out.add(kHealthScore, *inputs.summary.health_score);
   const NodeSummary& s = inputs.summary;
+  for (const auto& signal : s.degradation.signals) out.add(kDegradationSignal, {signal.name}, signal.active ? 1 : 0);
+  for (const auto& signal : s.degradation.signals) out.add(kDegradationValue, {signal.name}, signal.value);
+  if (s.degradation.score) out.add(kDegradationScore, *s.degradation.score);
   if (s.node_power_watts && s.node_power_source) out.add(kNodePower, {*s.node_power_source}, *s.node_power_watts);
   if (inputs.node_energy_joules) out.add(kNodeEnergy, *inputs.node_energy_joules);
   if (inputs.node_power_envelope_watts > 0) {

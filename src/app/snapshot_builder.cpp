@@ -14,6 +14,7 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(CycleResult&& cycle) {
   snapshot->collectors = std::move(cycle.collectors);
   snapshot->summary = summarizer_.summarize(snapshot->families, started);
 
+  snapshot->summary.degradation = degradation_.evaluate(snapshot->families, started);
   std::optional<double> node_energy;
   if (auto power = node_power(snapshot->families)) {
     snapshot->summary.node_power_watts = power->watts;

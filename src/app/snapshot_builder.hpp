@@ -5,6 +5,7 @@
 #include "app/node_summarizer.hpp"
 #include "core/scheduler.hpp"
 #include "core/snapshot.hpp"
+#include "health/degradation.hpp"
 #include "health/node_power.hpp"
 
 namespace ainode {
@@ -22,6 +23,7 @@ class SnapshotBuilder {
   double node_power_envelope_watts_;
   NodeSummarizer summarizer_;
   NodeEnergyIntegrator node_energy_;
+  DegradationDetector degradation_;
 };
 
 }  // namespace ainode

@@ -4,8 +4,23 @@
 // ainode_health_score. Every field is optional: absent input, absent field.
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ainode {
+
+// One degradation signal of a cycle (see health/degradation.hpp).
+struct DegradationSignal {
+  std::string name;
+  double value = 0;
+  double threshold = 0;
+  bool active = false;
+  double weight = 1;
+};
+
+struct DegradationReport {
+  std::vector<DegradationSignal> signals;  // only those with inputs this cycle
+  std::optional<double> score;             // 0 (nothing degrading) .. 1
+};
 
 struct NodeSummary {
   std::optional<double> cpu_count;
@@ -20,6 +35,7 @@ struct NodeSummary {
   std::optional<double> health_score;
   std::optional<double> node_power_watts;
   std::optional<std::string> node_power_source;
+  DegradationReport degradation;
 };
 
 }  // namespace ainode

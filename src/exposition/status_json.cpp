@@ -19,6 +19,14 @@ json optional_value(const std::optional<T>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
+json degradation_json(const DegradationReport& report) {
+  json signals = json::object();
+  for (const auto& s : report.signals) {
+    signals[s.name] = json{{"active", s.active}, {"value", s.value}, {"threshold", s.threshold}, {"weight", s.weight}};
+  }
+  return json{{"score", optional_value(report.score)}, {"signals", signals}};
+}
+
 json node_json(const NodeSummary& s) {
   return json{
       {"cpu", {{"cores", optional_value(s.cpu_count)}, {"utilization_ratio", optional_value(s.cpu_utilization_ratio)}}},
@@ -38,6 +46,7 @@ json node_json(const NodeSummary& s) {
       {"pressure_worst_some_ratio", optional_value(s.worst_pressure_some_ratio)},
       {"health_score", optional_value(s.health_score)},
       {"power", {{"watts", optional_value(s.node_power_watts)}, {"source", optional_value(s.node_power_source)}}},
+      {"degradation", degradation_json(s.degradation)},
   };
 }
 
