@@ -105,6 +105,9 @@ void NumaCollector::collect(CollectContext& context, MetricSet& out) {
   }
   for (const auto& n : data) out.add(kCpus, {n.id}, static_cast<double>(n.cpus.size()));
 
+  // /proc/stat is read again here rather than taken from the cpu collector:
+  // collectors stay independent (either can be disabled or hang alone), and
+  // the file is a few kilobytes.
   ProcStat proc_stat = parse_proc_stat(HostFs::read(context.fs.proc("stat")));
   for (const auto& n : data) {
     CpuTicks now = sum_ticks(proc_stat.cpus, n.cpus);
