@@ -14,9 +14,15 @@ TEST(LoadavgParser, ParsesAndRejects) {
   EXPECT_THROW(parse_loadavg(""), ParseError);
   EXPECT_THROW(parse_loadavg("0.52 0.58"), ParseError);
   EXPECT_THROW(parse_loadavg("a b c"), ParseError);
+  EXPECT_THROW(parse_loadavg("nan 0.58 0.59 1/467 12345"), ParseError);
+  EXPECT_THROW(parse_loadavg("0.52 inf 0.59 1/467 12345"), ParseError);
+  EXPECT_THROW(parse_loadavg("0.52 0.58 -1 1/467 12345"), ParseError);
+  EXPECT_DOUBLE_EQ(parse_loadavg("0.00 0.00 0.00 1/100 1").load1, 0.0);
   EXPECT_DOUBLE_EQ(parse_uptime("12345.67 54321.00\n"), 12345.67);
   EXPECT_THROW(parse_uptime(""), ParseError);
   EXPECT_THROW(parse_uptime("up"), ParseError);
+  EXPECT_THROW(parse_uptime("nan 1.0"), ParseError);
+  EXPECT_THROW(parse_uptime("-5.0 1.0"), ParseError);
 }
 
 TEST(SystemCollectors, Fixture) {
