@@ -84,9 +84,11 @@ void CpuCollector::collect(CollectContext& context, MetricSet& out) {
 void CpuCollector::add_cpu_info(CollectContext& context, const ProcStat& stat, MetricSet& out) {
   std::vector<int> online;
   for (const auto& t : stat.cpus) online.push_back(t.cpu);
-  if (online != cpuinfo_for_) {
+  bool stale = !cpuinfo_read_at_ || context.monotonic_time - *cpuinfo_read_at_ >= kCpuinfoRefresh;
+  if (online != cpuinfo_for_ || stale) {
     cpuinfo_.clear();
     cpuinfo_for_ = online;
+    cpuinfo_read_at_ = context.monotonic_time;
     try {
       cpuinfo_ = parse_cpuinfo(HostFs::read(context.fs.proc("cpuinfo")));
     } catch (const std::exception& error) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <optional>
 #include <vector>
 
@@ -22,10 +23,14 @@ class CpuCollector : public Collector {
   void add_frequencies(CollectContext& context, const ProcStat& stat, MetricSet& out);
 
   std::optional<CpuTicks> previous_;
-  // /proc/cpuinfo is large on big machines and changes only with hotplug,
-  // so it is re-read only when the set of online CPUs changes.
+  // /proc/cpuinfo is large on big machines and changes only with hotplug or
+  // a late microcode load, so it is re-read when the set of online CPUs
+  // changes and otherwise once every kCpuinfoRefresh (a microcode rollout
+  // shows within a minute, not at the next restart).
+  static constexpr std::chrono::seconds kCpuinfoRefresh{60};
   std::vector<CpuInfoEntry> cpuinfo_;
   std::vector<int> cpuinfo_for_;
+  std::optional<std::chrono::steady_clock::time_point> cpuinfo_read_at_;
 };
 
 }  // namespace ainode

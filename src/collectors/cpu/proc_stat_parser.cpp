@@ -9,7 +9,13 @@ namespace {
 CpuTicks parse_cpu_line(const std::vector<std::string_view>& fields) {
   CpuTicks ticks;
   std::string_view name = fields[0];
-  if (name.size() > 3) ticks.cpu = static_cast<int>(text::require_u64(name.substr(3), "cpu number"));
+  if (name.size() > 3) {
+    // Bounded so a garbage number cannot wrap to -1 and pose as the aggregate line.
+    constexpr std::uint64_t kMaxCpuNumber = 1 << 20;
+    std::uint64_t number = text::require_u64(name.substr(3), "cpu number");
+    if (number > kMaxCpuNumber) throw ParseError("cpu number out of range in '" + std::string(name) + "'");
+    ticks.cpu = static_cast<int>(number);
+  }
   if (fields.size() < 5) throw ParseError("cpu line '" + std::string(name) + "' has too few fields");
   std::uint64_t* columns[] = {&ticks.user,  &ticks.nice,    &ticks.system, &ticks.idle,  &ticks.iowait,
                               &ticks.irq,   &ticks.softirq, &ticks.steal,  &ticks.guest, &ticks.guest_nice};
