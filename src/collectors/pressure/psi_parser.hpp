@@ -16,7 +16,8 @@ struct PsiFile {
 };
 
 // "some avg10=0.00 avg60=0.00 avg300=0.00 total=12345" (and "full ...").
-// Throws ParseError on a malformed line or when neither line is present.
+// Throws ParseError on a malformed line, an average outside 0..100 or when
+// neither line is present.
 PsiFile parse_psi(std::string_view text);
 
 }  // namespace ainode
