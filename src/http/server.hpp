@@ -34,10 +34,12 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct HttpServerOptions {
   std::string listen_address = "0.0.0.0:9100";  // host:port, [v6]:port, or :port
-  std::int64_t max_connections = 4096;            // beyond this, new connections are closed at once
-  std::chrono::milliseconds read_timeout{10000};  // a request must arrive whole within this
-  std::int64_t max_request_bytes = 8192;          // request line + headers; larger gets 431
-  std::int64_t max_header_count = 64;             // more gets 431
+  std::int64_t max_connections = 4096;          // beyond this, new connections are closed at once
+  // A request must arrive whole within this (then the connection is closed
+  // without an answer), and a response must be taken within it.
+  std::chrono::milliseconds read_timeout{10000};
+  std::int64_t max_request_bytes = 8192;  // request line + headers, across reads; more gets 431
+  std::int64_t max_header_count = 64;     // more gets 431; any request body gets 413
 };
 
 class HttpServer {
@@ -47,9 +49,12 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and starts serving on a background thread. Throws std::runtime_error
-  // naming the address when it cannot bind.
+  // Raises the open-file soft limit to the hard limit, binds (SO_REUSEADDR)
+  // and starts serving on one background thread. Throws std::runtime_error
+  // naming the address and the reason when it cannot listen.
   void start();
+  // Closes the listener and every client connection, then joins the thread.
+  // Idempotent; the destructor calls it. Not from inside the handler.
   void stop();
   // The bound port (useful with port 0 in tests).
   std::uint16_t port() const;
@@ -58,6 +63,7 @@ class HttpServer {
     std::uint64_t connections_open;
     std::uint64_t connections_rejected;
     std::uint64_t requests;
+    std::uint64_t accept_errors;  // failed accepts, e.g. out of descriptors
   };
   Stats stats() const;
 
@@ -66,5 +72,11 @@ class HttpServer {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+// Raises RLIMIT_NOFILE's soft limit to the hard limit: each client holds a
+// descriptor, and the usual soft limit of 1024 would cap the server far
+// below what one event loop serves. start() calls it; exposed for tests and
+// for callers that open many descriptors before starting the server.
+void raise_open_file_limit();
 
 }  // namespace ainode
