@@ -65,8 +65,10 @@ bool GpuCollector::ensure_nvml(CollectContext& context) {
         api, NvmlSamplerOptions{config_.enable_mig, static_cast<std::size_t>(config_.max_processes)}, events_);
     if (config_.enable_events) {
       watcher_ = std::make_unique<NvmlEventWatcher>(api, events_);
-      events_status_ = watcher_->start() ? "watching " + std::to_string(watcher_->registered_devices()) + " GPUs"
-                                         : "off: " + watcher_->reason();
+      if (!watcher_->start()) {
+        events_status_ = "off: " + watcher_->reason();
+        watcher_.reset();
+      }
     } else {
       events_status_ = "off (gpu.enable_events = false)";
     }
@@ -96,7 +98,8 @@ void GpuCollector::collect(CollectContext& context, MetricSet& out) {
                      {"library", config_.nvml_library},
                      {"driver_version", driver_version_},
                      {"cuda_version", cuda_version_},
-                     {"events", events_status_},
+                     {"events", watcher_ ? "watching " + std::to_string(watcher_->registered_devices()) + " GPUs"
+                                         : events_status_},
                      {"symbol_fallbacks", library_->fallbacks()}};
   context.details = std::make_shared<const nlohmann::json>(std::move(details));
 }

@@ -77,6 +77,9 @@ const MetricDesc kNvlinkUp{"ainode_gpu_nvlink_up", MetricType::gauge, "", "1 if 
 const MetricDesc kNvlinkErrors{"ainode_gpu_nvlink_errors_total", MetricType::counter, "",
                                "NVLink data-link errors by counter (replay, recovery, crc_flit, crc_data).",
                                with({"link", "counter"})};
+const MetricDesc kNvlinkData{"ainode_gpu_nvlink_data_bytes_total", MetricType::counter, "bytes",
+                             "NVLink payload bytes over all links since the driver loaded, by direction (tx, rx).",
+                             with({"direction"})};
 const MetricDesc kProcessMemory{"ainode_gpu_process_memory_bytes", MetricType::gauge, "bytes",
                                 "Device memory of a process (compute and graphics); at most gpu.max_processes per GPU.",
                                 with({"pid", "process"})};
@@ -132,7 +135,7 @@ std::vector<const MetricDesc*> gpu_metric_descriptors() {
           &kPowerLimit,   &kEnergy,        &kClock,        &kClockMax,       &kPstate,            &kThrottle,
           &kEccMode,      &kEccModePending, &kEccErrors,   &kRetiredPages,   &kRetiredPending,    &kRemappedRows,
           &kRemapPending, &kRemapFailure,  &kPcieGeneration, &kPcieGenerationMax, &kPcieWidth,    &kPcieWidthMax,
-          &kPcieThroughput, &kPcieReplays, &kNvlinkUp,     &kNvlinkErrors,   &kProcessMemory,     &kProcessSm,
+          &kPcieThroughput, &kPcieReplays, &kNvlinkUp,     &kNvlinkErrors,   &kNvlinkData,   &kProcessMemory,     &kProcessSm,
           &kMigMode,      &kMigModePending, &kMigInfo,     &kMigSm,          &kMigSlices,         &kMigMemoryTotal,
           &kMigMemoryUsed, &kXids,         &kLastXid,      &kLastXidTime,    &kEvents,            &kNvmlErrors,
           &kCompatUtilization, &kCompatMemoryUsed, &kCompatMemoryTotal, &kCompatPower, &kCompatTemperature};
@@ -227,6 +230,10 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
         out.add(kNvlinkErrors, {std::to_string(g.index), g.uuid, std::to_string(link.link), counter}, value);
       }
     }
+  }
+  for (const auto& g : in.gpus) {
+    if (g.nvlink_transmit_bytes) out.add(kNvlinkData, {std::to_string(g.index), g.uuid, "tx"}, *g.nvlink_transmit_bytes);
+    if (g.nvlink_receive_bytes) out.add(kNvlinkData, {std::to_string(g.index), g.uuid, "rx"}, *g.nvlink_receive_bytes);
   }
   for (const auto& g : in.gpus) {
     for (const auto& p : g.processes) {

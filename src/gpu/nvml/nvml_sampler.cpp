@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/text.hpp"
+#include "gpu/nvml/nvml_field_value.hpp"
 
 namespace ainode {
 
@@ -30,6 +31,26 @@ NvmlSampler::NvmlSampler(const NvmlApi& api, NvmlSamplerOptions options, GpuEven
 
 void NvmlSampler::count_error(const std::string& uuid, unsigned index, const char* call, nvmlReturn_t code) {
   ++errors_[NvmlErrorKey{uuid, index, call, std::string(nvml_error_name(code))}];
+}
+
+bool NvmlSampler::read_fields(nvmlDevice_t device, GpuReading& r, DeviceState& s, const std::string& capability,
+                              std::vector<nvmlFieldValue_t>& fields) {
+  if (!api_.field_values || s.unsupported.contains(capability)) return false;
+  if (!call(r, s, "nvmlDeviceGetFieldValues",
+            [&] { return api_.field_values(device, static_cast<int>(fields.size()), fields.data()); })) {
+    return false;
+  }
+  bool all_answered = true;
+  for (const auto& field : fields) {
+    if (field.nvmlReturn == NVML_SUCCESS) continue;
+    all_answered = false;
+    if (field.nvmlReturn == NVML_ERROR_NOT_SUPPORTED) {
+      s.unsupported.insert(capability);
+    } else {
+      count_error(r.uuid, r.index, capability.c_str(), field.nvmlReturn);
+    }
+  }
+  return all_answered;
 }
 
 bool NvmlSampler::call(GpuReading& reading, DeviceState& state, const char* name,
@@ -195,16 +216,10 @@ void NvmlSampler::read_thermal_and_power(nvmlDevice_t device, GpuReading& r, Dev
       }
     }
   }
-  if (api_.field_values) {
-    nvmlFieldValue_t field{};
-    field.fieldId = NVML_FI_DEV_MEMORY_TEMP;
-    if (call(r, s, "nvmlDeviceGetFieldValues", [&] { return api_.field_values(device, 1, &field); })) {
-      if (field.nvmlReturn == NVML_SUCCESS) {
-        r.memory_temperature_celsius = field.valueType == 0 ? field.value.dVal : static_cast<double>(field.value.uiVal);
-      } else if (field.nvmlReturn == NVML_ERROR_NOT_SUPPORTED) {
-        s.unsupported.insert("nvmlDeviceGetFieldValues");
-      }
-    }
+  std::vector<nvmlFieldValue_t> memory_temperature(1);
+  memory_temperature[0].fieldId = NVML_FI_DEV_MEMORY_TEMP;
+  if (read_fields(device, r, s, "nvmlDeviceGetFieldValues/memory_temperature", memory_temperature)) {
+    r.memory_temperature_celsius = nvml_field_value(memory_temperature[0]);
   }
   if (api_.fan_speed && call(r, s, "nvmlDeviceGetFanSpeed", [&] { return api_.fan_speed(device, &value); })) {
     r.fan_speed_ratio = value / kPercent;
@@ -356,6 +371,17 @@ void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s)
       }
     }
     r.nvlinks.push_back(std::move(reading));
+  }
+  if (r.nvlinks.empty()) return;
+  // The sum over all links: per-link scopes are not reliable across drivers.
+  std::vector<nvmlFieldValue_t> data(2);
+  data[0].fieldId = NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX;
+  data[1].fieldId = NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX;
+  data[0].scopeId = data[1].scopeId = NVML_SCOPE_ALL_LINKS;
+  if (read_fields(device, r, s, "nvmlDeviceGetFieldValues/nvlink_throughput", data)) {
+    constexpr double kKibibyte = 1024.0;
+    if (auto tx = nvml_field_value(data[0])) r.nvlink_transmit_bytes = *tx * kKibibyte;
+    if (auto rx = nvml_field_value(data[1])) r.nvlink_receive_bytes = *rx * kKibibyte;
   }
 }
 

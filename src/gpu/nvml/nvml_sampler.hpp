@@ -48,6 +48,12 @@ class NvmlSampler {
   // NOT_SUPPORTED (remembered), GPU_IS_LOST (device down) and counts others.
   bool call(GpuReading& reading, DeviceState& state, const char* name, const std::function<nvmlReturn_t()>& function);
 
+  // Reads `fields` in one nvmlDeviceGetFieldValues call. `capability` names
+  // them together: NOT_SUPPORTED for any of them stops asking, other
+  // per-field errors are counted under it. True when every field answered.
+  bool read_fields(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const std::string& capability,
+                   std::vector<nvmlFieldValue_t>& fields);
+
   void read_identity(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const HostFs& fs);
   void read_utilization_and_memory(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void read_thermal_and_power(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
