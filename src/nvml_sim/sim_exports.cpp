@@ -371,10 +371,8 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetRetiredPages(nvmlDevice_t device, nvmlPage
   return on_gpu("nvmlDeviceGetRetiredPages", device, [&](SimGpu& g, double t) {
     if (count == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
     unsigned pages = cause == NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR ? State::get().uncorrected_ecc(g, t) : 0;
-    if (*count == 0 && addresses == nullptr) {
-      *count = pages;
-      return NVML_SUCCESS;
-    }
+    // As documented in nvml.h: a buffer too small for every page (a size
+    // query with 0 included) answers INSUFFICIENT_SIZE with the size needed.
     if (*count < pages) {
       *count = pages;
       return NVML_ERROR_INSUFFICIENT_SIZE;

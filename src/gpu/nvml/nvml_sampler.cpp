@@ -297,8 +297,13 @@ void NvmlSampler::read_reliability(nvmlDevice_t device, GpuReading& r, DeviceSta
     for (auto [cause_name, cause] :
          {std::pair{"multiple_single_bit", NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS},
           std::pair{"double_bit", NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR}}) {
-      unsigned pages = 0;  // 0 on input asks only for the count
-      if (call(r, s, "nvmlDeviceGetRetiredPages", [&] { return api_.retired_pages(device, cause, &pages, nullptr); })) {
+      // A size query (0 pages, no buffer): the driver answers
+      // INSUFFICIENT_SIZE with the count when there is at least one page.
+      unsigned pages = 0;
+      if (call(r, s, "nvmlDeviceGetRetiredPages", [&] {
+            nvmlReturn_t code = api_.retired_pages(device, cause, &pages, nullptr);
+            return code == NVML_ERROR_INSUFFICIENT_SIZE ? NVML_SUCCESS : code;
+          })) {
         r.retired_pages[cause_name] = pages;
       }
     }
