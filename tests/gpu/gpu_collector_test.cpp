@@ -201,6 +201,18 @@ TEST_F(SimulatedNvml, HangingCallTimesOutUnderTheSchedulerAndRecovers) {
   }
   EXPECT_TRUE(cycles.back().collectors[0].success) << "recovers once the call returns";
   EXPECT_GE(cycles.back().collectors[0].timeouts_total, 1u);
+  // Which GPU and call hung is counted once the call has returned.
+  bool counted = false;
+  for (const auto& family : cycles.back().families) {
+    if (family.desc->name != "ainode_gpu_nvml_slow_calls_total") continue;
+    for (const auto& s : family.samples) {
+      counted |= s.label_values[0] == "0" && s.label_values[2] == "nvmlDeviceGetTemperature" && s.value == 1;
+    }
+  }
+  EXPECT_TRUE(counted) << "ainode_gpu_nvml_slow_calls_total{gpu=\"0\",call=\"nvmlDeviceGetTemperature\"} 1";
+  const auto& slow = (*cycles.back().collectors[0].details)["nvml"]["last_slow_call"];
+  EXPECT_EQ(slow["call"], "nvmlDeviceGetTemperature");
+  EXPECT_GE(slow["seconds"].get<double>(), 1.0);
 }
 
 TEST_F(SimulatedNvml, FiltersAndKubernetesCompatibility) {

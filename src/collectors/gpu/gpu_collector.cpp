@@ -92,7 +92,9 @@ void GpuCollector::collect(CollectContext& context, MetricSet& out) {
     gpus.push_back(std::move(reading));
   }
   auto events = events_.snapshot();
-  add_gpu_metrics(GpuMetricInputs{gpus, events, sampler_->errors(), driver_version_, cuda_version_, config_.k8s_mode}, out);
+  add_gpu_metrics(GpuMetricInputs{gpus, events, sampler_->errors(), sampler_->slow_calls(), driver_version_,
+                                  cuda_version_, config_.k8s_mode},
+                  out);
   nlohmann::json details = gpu_status_json(gpus, events);
   details["nvml"] = {{"available", true},
                      {"library", config_.nvml_library},
@@ -100,7 +102,16 @@ void GpuCollector::collect(CollectContext& context, MetricSet& out) {
                      {"cuda_version", cuda_version_},
                      {"events", watcher_ ? "watching " + std::to_string(watcher_->registered_devices()) + " GPUs"
                                          : events_status_},
-                     {"symbol_fallbacks", library_->fallbacks()}};
+                     {"symbol_fallbacks", library_->fallbacks()},
+                     {"last_slow_call", nullptr}};
+  if (const auto& slow = sampler_->last_slow_call()) {
+    details["nvml"]["last_slow_call"] = {
+        {"uuid", slow->key.uuid},
+        {"gpu", slow->key.index},
+        {"call", slow->key.call},
+        {"seconds", slow->seconds},
+        {"returned_unix", std::chrono::duration<double>(slow->returned_at.time_since_epoch()).count()}};
+  }
   context.details = std::make_shared<const nlohmann::json>(std::move(details));
 }
 

@@ -109,6 +109,9 @@ const MetricDesc kEvents{"ainode_gpu_events_total", MetricType::counter, "", "GP
 const MetricDesc kNvmlErrors{"ainode_gpu_nvml_errors_total", MetricType::counter, "",
                              "NVML calls that failed, by call and NVML error (NOT_SUPPORTED is not counted).",
                              with({"call", "error"})};
+const MetricDesc kNvmlSlowCalls{"ainode_gpu_nvml_slow_calls_total", MetricType::counter, "",
+                                "NVML calls that took 1 s or more (a hung driver call shows here once it returns).",
+                                with({"call"})};
 const MetricDesc kDevices{"ainode_gpu_devices", MetricType::gauge, "", "NVIDIA GPUs visible to ainode."};
 const Labels kCompat = {"gpu"};
 const MetricDesc kCompatUtilization{"ainode_gpu_utilization_ratio_compat", MetricType::gauge, "",
@@ -137,7 +140,7 @@ std::vector<const MetricDesc*> gpu_metric_descriptors() {
           &kRemapPending, &kRemapFailure,  &kPcieGeneration, &kPcieGenerationMax, &kPcieWidth,    &kPcieWidthMax,
           &kPcieThroughput, &kPcieReplays, &kNvlinkUp,     &kNvlinkErrors,   &kNvlinkData,   &kProcessMemory,     &kProcessSm,
           &kMigMode,      &kMigModePending, &kMigInfo,     &kMigSm,          &kMigSlices,         &kMigMemoryTotal,
-          &kMigMemoryUsed, &kXids,         &kLastXid,      &kLastXidTime,    &kEvents,            &kNvmlErrors,
+          &kMigMemoryUsed, &kXids,         &kLastXid,      &kLastXidTime,    &kEvents,            &kNvmlErrors,   &kNvmlSlowCalls,
           &kCompatUtilization, &kCompatMemoryUsed, &kCompatMemoryTotal, &kCompatPower, &kCompatTemperature};
 }
 
@@ -291,6 +294,11 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
   }
   for (const auto& [key, n] : in.errors) {
     out.add(kNvmlErrors, {key.uuid.empty() ? "" : std::to_string(key.index), key.uuid, key.call, key.error},
+            static_cast<double>(n));
+  }
+
+  for (const auto& [key, n] : in.slow_calls) {
+    out.add(kNvmlSlowCalls, {key.uuid.empty() ? "" : std::to_string(key.index), key.uuid, key.call},
             static_cast<double>(n));
   }
 

@@ -56,7 +56,13 @@ bool NvmlSampler::read_fields(nvmlDevice_t device, GpuReading& r, DeviceState& s
 bool NvmlSampler::call(GpuReading& reading, DeviceState& state, const char* name,
                        const std::function<nvmlReturn_t()>& function) {
   if (state.lost || state.unsupported.contains(name)) return false;
+  auto started = std::chrono::steady_clock::now();
   nvmlReturn_t code = function();
+  if (auto took = std::chrono::steady_clock::now() - started; took >= options_.slow_call) {
+    NvmlCallKey key{reading.uuid, reading.index, name};
+    ++slow_calls_[key];
+    last_slow_call_ = NvmlSlowCall{key, std::chrono::duration<double>(took).count(), std::chrono::system_clock::now()};
+  }
   if (code == NVML_SUCCESS) return true;
   if (code == NVML_ERROR_NOT_SUPPORTED) {
     state.unsupported.insert(name);

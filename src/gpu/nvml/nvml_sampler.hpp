@@ -4,8 +4,10 @@
 // comes back is handled without a restart. What each device supports is
 // learnt once (NVML_ERROR_NOT_SUPPORTED stops further calls for that field);
 // every other error is counted per device, call and error code.
+#include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -21,6 +23,9 @@ namespace ainode {
 struct NvmlSamplerOptions {
   bool enable_mig = true;
   std::size_t max_processes = 20;  // per GPU, largest memory first
+  // A call slower than this is counted: after a collection timed out
+  // (a hung driver call), this says which GPU and call it was.
+  std::chrono::milliseconds slow_call{1000};
 };
 
 struct NvmlErrorKey {
@@ -31,12 +36,27 @@ struct NvmlErrorKey {
   auto operator<=>(const NvmlErrorKey&) const = default;
 };
 
+struct NvmlCallKey {
+  std::string uuid;
+  unsigned index = 0;
+  std::string call;
+  auto operator<=>(const NvmlCallKey&) const = default;
+};
+
+struct NvmlSlowCall {
+  NvmlCallKey key;
+  double seconds = 0;
+  std::chrono::system_clock::time_point returned_at;
+};
+
 class NvmlSampler {
  public:
   NvmlSampler(const NvmlApi& api, NvmlSamplerOptions options, GpuEventLog& events);
 
   std::vector<GpuReading> sample(const HostFs& fs);
   const std::map<NvmlErrorKey, std::uint64_t>& errors() const { return errors_; }
+  const std::map<NvmlCallKey, std::uint64_t>& slow_calls() const { return slow_calls_; }
+  const std::optional<NvmlSlowCall>& last_slow_call() const { return last_slow_call_; }
 
  private:
   struct DeviceState {
@@ -71,6 +91,8 @@ class NvmlSampler {
   // A lost GPU may no longer tell its UUID: remember the last one per index.
   std::map<unsigned, std::string> uuid_by_index_;
   std::map<NvmlErrorKey, std::uint64_t> errors_;
+  std::map<NvmlCallKey, std::uint64_t> slow_calls_;
+  std::optional<NvmlSlowCall> last_slow_call_;
 };
 
 }  // namespace ainode
