@@ -283,3 +283,35 @@ TEST_F(SimulatedNvml, EventThreadRegistersGpusThatAppearLater) {
   }
   EXPECT_EQ(xids, 1.0);
 }
+
+TEST_F(SimulatedNvml, HiddenGpusAreNotReadAtAll) {
+  use_scenario("faults.toml");  // GPU 0's power call always fails
+  set_time(0);
+  GpuConfig c = config();
+  c.visible_devices = "1,2";
+  GpuCollector collector(c);
+  collect_once(collector);
+  auto out = collect_once(collector);
+  EXPECT_EQ(out.count("ainode_gpu_up"), 2u);
+  EXPECT_EQ(out.count("ainode_gpu_nvml_errors_total"), 0u) << "GPU 0 is filtered out, so its failing call is never made";
+}
+
+TEST_F(SimulatedNvml, EventsOfHiddenGpusAreLeftOut) {
+  use_scenario("golden.toml");  // XID 79 on GPU 0, a double-bit ECC error on GPU 1
+  GpuConfig c = config();
+  c.enable_events = true;
+  c.visible_devices = "1";
+  GpuCollector collector(c);
+  std::optional<double> double_bit;
+  Collected out;
+  for (int i = 0; i < 50 && !double_bit; ++i) {
+    out = collect_once(collector);
+    double_bit = gpu_value(out, "ainode_gpu_events_total", "1", {{"type", "double_bit_ecc"}});
+    if (!double_bit) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(double_bit, 1.0);
+  // The XID came first (t = 10 s before 20 s), so it has been seen and dropped.
+  EXPECT_EQ(out.count("ainode_gpu_xid_errors_total"), 0u);
+  EXPECT_EQ(out.count("ainode_gpu_last_xid"), 0u);
+  for (const auto& event : (*out.details)["gpu_events"]) EXPECT_NE(event["type"], "xid");
+}

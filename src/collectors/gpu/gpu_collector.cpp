@@ -86,12 +86,13 @@ void GpuCollector::collect(CollectContext& context, MetricSet& out) {
     return;
   }
   std::vector<GpuReading> gpus;
-  for (auto& reading : sampler_->sample(context.fs)) {
-    if (!visible_.matches(reading.index, reading.uuid)) continue;
+  auto wanted = [this](unsigned index, const std::string& uuid) { return visible_.matches(index, uuid); };
+  for (auto& reading : sampler_->sample(context.fs, wanted)) {
     if (!mig_devices_.matches(reading.index, reading.uuid)) reading.mig_devices.clear();
     gpus.push_back(std::move(reading));
   }
   auto events = events_.snapshot();
+  if (!sampler_->hidden().empty()) remove_events_of(sampler_->hidden(), events);
   add_gpu_metrics(GpuMetricInputs{gpus, events, sampler_->errors(), sampler_->slow_calls(), driver_version_,
                                   cuda_version_, config_.k8s_mode},
                   out);

@@ -77,8 +77,9 @@ bool NvmlSampler::call(GpuReading& reading, DeviceState& state, const char* name
   return false;
 }
 
-std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs) {
+std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted& wanted) {
   std::vector<GpuReading> out;
+  hidden_.clear();
   unsigned count = 0;
   if (nvmlReturn_t code = api_.device_count(&count); code != NVML_SUCCESS) {
     count_error("", 0, "nvmlDeviceGetCount", code);
@@ -98,11 +99,15 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs) {
     if (code == NVML_SUCCESS) {
       reading.uuid = buffer;
       uuid_by_index_[index] = reading.uuid;
-    } else {
-      // A lost GPU may not even tell its UUID; it is still the GPU last seen here.
-      if (auto known = uuid_by_index_.find(index); known != uuid_by_index_.end()) reading.uuid = known->second;
-      count_error(reading.uuid, index, "nvmlDeviceGetUUID", code);
+    } else if (auto known = uuid_by_index_.find(index); known != uuid_by_index_.end()) {
+      reading.uuid = known->second;  // a lost GPU may not even tell its UUID; it is still the GPU last seen here
     }
+    // A GPU filtered out is not read at all: no calls, no errors, no events.
+    if (wanted && !wanted(index, reading.uuid)) {
+      if (!reading.uuid.empty()) hidden_.insert(reading.uuid);
+      continue;
+    }
+    if (code != NVML_SUCCESS) count_error(reading.uuid, index, "nvmlDeviceGetUUID", code);
     std::string key = reading.uuid.empty() ? "index:" + std::to_string(index) : reading.uuid;
     seen.insert(key);
     DeviceState& state = devices_[key];

@@ -53,7 +53,11 @@ class NvmlSampler {
  public:
   NvmlSampler(const NvmlApi& api, NvmlSamplerOptions options, GpuEventLog& events);
 
-  std::vector<GpuReading> sample(const HostFs& fs);
+  // Which GPUs to read, by index and UUID (NVIDIA_VISIBLE_DEVICES); empty = all.
+  using DeviceWanted = std::function<bool(unsigned index, const std::string& uuid)>;
+  std::vector<GpuReading> sample(const HostFs& fs, const DeviceWanted& wanted = {});
+  // UUIDs of the GPUs the last sample() left out, so their events are left out too.
+  const std::set<std::string>& hidden() const { return hidden_; }
   const std::map<NvmlErrorKey, std::uint64_t>& errors() const { return errors_; }
   const std::map<NvmlCallKey, std::uint64_t>& slow_calls() const { return slow_calls_; }
   const std::optional<NvmlSlowCall>& last_slow_call() const { return last_slow_call_; }
@@ -91,6 +95,7 @@ class NvmlSampler {
   // A lost GPU may no longer tell its UUID: remember the last one per index.
   std::map<unsigned, std::string> uuid_by_index_;
   std::map<NvmlErrorKey, std::uint64_t> errors_;
+  std::set<std::string> hidden_;
   std::map<NvmlCallKey, std::uint64_t> slow_calls_;
   std::optional<NvmlSlowCall> last_slow_call_;
 };
