@@ -20,4 +20,11 @@ GpuEventLog::Counts GpuEventLog::snapshot() const {
   return out;
 }
 
+void remove_events_of(const std::set<std::string>& uuids, GpuEventLog::Counts& counts) {
+  std::erase_if(counts.by_type, [&](const auto& entry) { return uuids.contains(entry.first.first); });
+  std::erase_if(counts.xids, [&](const auto& entry) { return uuids.contains(entry.first.first); });
+  std::erase_if(counts.last_xid, [&](const auto& entry) { return uuids.contains(entry.first); });
+  std::erase_if(counts.recent, [&](const GpuEvent& event) { return uuids.contains(event.uuid); });
+}
+
 }  // namespace ainode

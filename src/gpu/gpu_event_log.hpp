@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,5 +41,9 @@ class GpuEventLog {
   Counts counts_;
   std::deque<GpuEvent> recent_;
 };
+
+// Drops what `counts` holds about the GPUs in `uuids` (filtered out by
+// gpu.visible_devices: the event thread watches every GPU).
+void remove_events_of(const std::set<std::string>& uuids, GpuEventLog::Counts& counts);
 
 }  // namespace ainode

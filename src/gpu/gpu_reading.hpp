@@ -64,6 +64,7 @@ struct GpuReading {
   std::optional<unsigned> pcie_generation, pcie_generation_max, pcie_width, pcie_width_max;
   std::optional<double> pcie_transmit_bytes_per_second, pcie_receive_bytes_per_second, pcie_replays;
   std::vector<NvLinkReading> nvlinks;
+  std::optional<double> nvlink_transmit_bytes, nvlink_receive_bytes;  // all links, since the driver loaded
   std::vector<GpuProcessReading> processes;
   std::optional<bool> mig_enabled, mig_enabled_pending;
   std::vector<MigDeviceReading> mig_devices;

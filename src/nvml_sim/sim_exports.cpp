@@ -241,8 +241,24 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t device, int count
     for (int i = 0; i < count; ++i) {
       nvmlFieldValue_t& v = values[i];
       if (v.fieldId == NVML_FI_DEV_MEMORY_TEMP) {
-        v.valueType = 1;  // unsigned int
+        v.valueType = NVML_VALUE_TYPE_UNSIGNED_INT;
         v.value.uiVal = static_cast<unsigned>(std::lround(State::get().temperature(g, t) + 5));
+        v.nvmlReturn = NVML_SUCCESS;
+      } else if (v.fieldId == NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX ||
+                 v.fieldId == NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX) {
+        unsigned links = model(g).nvlinks;
+        if (links == 0) {
+          v.nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
+          continue;
+        }
+        if (v.scopeId != NVML_SCOPE_ALL_LINKS && v.scopeId >= links) {
+          v.nvmlReturn = NVML_ERROR_INVALID_ARGUMENT;
+          continue;
+        }
+        double kib = State::get().nvlink_data_kib(g, t, v.fieldId == NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX);
+        if (v.scopeId != NVML_SCOPE_ALL_LINKS) kib /= links;
+        v.valueType = NVML_VALUE_TYPE_UNSIGNED_LONG_LONG;
+        v.value.ullVal = static_cast<unsigned long long>(std::llround(kib));
         v.nvmlReturn = NVML_SUCCESS;
       } else {
         v.nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
@@ -355,10 +371,8 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetRetiredPages(nvmlDevice_t device, nvmlPage
   return on_gpu("nvmlDeviceGetRetiredPages", device, [&](SimGpu& g, double t) {
     if (count == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
     unsigned pages = cause == NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR ? State::get().uncorrected_ecc(g, t) : 0;
-    if (*count == 0 && addresses == nullptr) {
-      *count = pages;
-      return NVML_SUCCESS;
-    }
+    // As documented in nvml.h: a buffer too small for every page (a size
+    // query with 0 included) answers INSUFFICIENT_SIZE with the size needed.
     if (*count < pages) {
       *count = pages;
       return NVML_ERROR_INSUFFICIENT_SIZE;
@@ -593,16 +607,26 @@ NVML_EXPORT nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
   delete reinterpret_cast<SimEventSet*>(set);
   return NVML_SUCCESS;
 }
+namespace {
+constexpr unsigned long long kSupportedEvents = nvmlEventTypeXidCriticalError | nvmlEventTypeDoubleBitEccError |
+                                                nvmlEventTypeSingleBitEccError | nvmlEventTypePState |
+                                                nvmlEventTypeClock;
+}  // namespace
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetSupportedEventTypes(nvmlDevice_t device, unsigned long long* types) {
-  return on_gpu("nvmlDeviceGetSupportedEventTypes", device, [&](SimGpu&, double) {
-    return set(types, nvmlEventTypeXidCriticalError | nvmlEventTypeDoubleBitEccError | nvmlEventTypeSingleBitEccError |
-                          nvmlEventTypePState | nvmlEventTypeClock);
-  });
+  return on_gpu("nvmlDeviceGetSupportedEventTypes", device,
+                [&](SimGpu&, double) { return set(types, kSupportedEvents); });
 }
-NVML_EXPORT nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long, nvmlEventSet_t set) {
+NVML_EXPORT nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long types, nvmlEventSet_t set) {
   return on_gpu("nvmlDeviceRegisterEvents", device, [&](SimGpu& g, double) {
     if (set == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
-    reinterpret_cast<SimEventSet*>(set)->registered.push_back(&g);
+    if (types & ~kSupportedEvents) return NVML_ERROR_NOT_SUPPORTED;  // as the driver refuses unsupported types
+    auto& registered = reinterpret_cast<SimEventSet*>(set)->registered;
+    auto found = std::find_if(registered.begin(), registered.end(), [&](const auto& r) { return r.first == &g; });
+    if (found != registered.end()) {
+      found->second |= types;
+    } else {
+      registered.emplace_back(&g, types);
+    }
     return NVML_SUCCESS;
   });
 }
@@ -616,8 +640,9 @@ NVML_EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t
     double t = state.now();
     while (events->next_event < timeline.size() && timeline[events->next_event].at_seconds <= t) {
       const TimedEvent& e = timeline[events->next_event++];
-      bool registered = std::find(events->registered.begin(), events->registered.end(), e.gpu) != events->registered.end();
-      if (!registered) continue;
+      bool wanted = std::any_of(events->registered.begin(), events->registered.end(),
+                                [&](const auto& r) { return r.first == e.gpu && (r.second & e.type) != 0; });
+      if (!wanted) continue;  // like the driver: not registered then, never delivered
       *data = nvmlEventData_t{reinterpret_cast<nvmlDevice_t>(e.gpu), e.type, e.data, kNoInstance, kNoInstance};
       return NVML_SUCCESS;
     }

@@ -174,11 +174,21 @@ double State::power_watts(const SimGpu& g, double t) const {
 // while base - amplitude >= 0.
 double State::energy_joules(const SimGpu& g, double t) const {
   const Model& m = *g.spec.model;
-  double omega = 2 * std::numbers::pi / g.spec.period_seconds;
-  double integral_u = g.spec.utilization_base * t -
-                      g.spec.utilization_amplitude / omega * (std::cos(omega * t + phase(g)) - std::cos(phase(g)));
   constexpr double kSinceDriverLoad = 3.6e6;  // a driver loaded an hour of idle earlier
-  return kSinceDriverLoad + m.power_idle_w * t + (m.power_limit_w - m.power_idle_w) * 0.85 * integral_u;
+  return kSinceDriverLoad + m.power_idle_w * t + (m.power_limit_w - m.power_idle_w) * 0.85 * utilization_integral(g, t);
+}
+
+double State::utilization_integral(const SimGpu& g, double t) const {
+  double omega = 2 * std::numbers::pi / g.spec.period_seconds;
+  return g.spec.utilization_base * t -
+         g.spec.utilization_amplitude / omega * (std::cos(omega * t + phase(g)) - std::cos(phase(g)));
+}
+
+// NVLink payload follows utilization: 40 GiB/s sent and 36 GiB/s received
+// over all links at full load.
+double State::nvlink_data_kib(const SimGpu& g, double t, bool transmit) const {
+  constexpr double kFullLoadKibPerSecond = 40.0 * 1024 * 1024;
+  return utilization_integral(g, t) * kFullLoadKibPerSecond * (transmit ? 1.0 : 0.9);
 }
 
 double State::temperature(const SimGpu& g, double t) const {

@@ -36,7 +36,7 @@ struct SimGpu {
 };
 
 struct SimEventSet {
-  std::vector<SimGpu*> registered;
+  std::vector<std::pair<SimGpu*, unsigned long long>> registered;  // GPU and the event types asked for
   std::size_t next_event = 0;  // index into State::event_timeline()
 };
 
@@ -75,6 +75,9 @@ class State {
   double utilization(const SimGpu& g, double t) const;
   double power_watts(const SimGpu& g, double t) const;
   double energy_joules(const SimGpu& g, double t) const;
+  // Integral of the unclamped utilization over [0, t], in seconds.
+  double utilization_integral(const SimGpu& g, double t) const;
+  double nvlink_data_kib(const SimGpu& g, double t, bool transmit) const;
   double temperature(const SimGpu& g, double t) const;
   unsigned long long throttle_reasons(const SimGpu& g, double t) const;
   unsigned long long used_memory_mib(const SimGpu& g) const;

@@ -76,6 +76,12 @@ TEST_F(SimulatedNvml, FrozenScenarioValues) {
   EXPECT_EQ(gpu_value(out, "ainode_gpu_process_memory_bytes", "0", {{"pid", "1234"}}), 40960.0 * 1024 * 1024);
   EXPECT_EQ(gpu_value(out, "ainode_gpu_process_sm_utilization_ratio", "0", {{"pid", "1234"}}), 0.77);
   EXPECT_EQ(out.count("ainode_gpu_nvlink_up"), 18u + 12u);  // H100 + A100; L40S has none
+  // NVLink payload: NVML counts KiB (21.82 s of full load at 40 GiB/s by t = 30 s), exported in bytes.
+  EXPECT_EQ(gpu_value(out, "ainode_gpu_nvlink_data_bytes_total", "0", {{"direction", "tx"}}), 915185331.0 * 1024);
+  EXPECT_FALSE(gpu_value(out, "ainode_gpu_nvlink_data_bytes_total", "2")) << "the L40S has no NVLink";
+  // Memory temperature from field 82 (an unsigned int in the value union): core 62.04 C + 5.
+  EXPECT_EQ(gpu_value(out, "ainode_gpu_memory_temperature_celsius", "0"), 67.0);
+  EXPECT_EQ(gpu_value(out, "ainode_gpu_temperature_celsius", "0"), 62.0);
   // A100: power-capped, link trained down, one uncorrected ECC error with its consequences.
   EXPECT_EQ(gpu_value(out, "ainode_gpu_throttle_reason", "1", {{"reason", "sw_power_cap"}}), 1.0);
   EXPECT_EQ(gpu_value(out, "ainode_gpu_throttle_reason", "1", {{"reason", "hw_thermal"}}), 0.0);
@@ -195,6 +201,18 @@ TEST_F(SimulatedNvml, HangingCallTimesOutUnderTheSchedulerAndRecovers) {
   }
   EXPECT_TRUE(cycles.back().collectors[0].success) << "recovers once the call returns";
   EXPECT_GE(cycles.back().collectors[0].timeouts_total, 1u);
+  // Which GPU and call hung is counted once the call has returned.
+  bool counted = false;
+  for (const auto& family : cycles.back().families) {
+    if (family.desc->name != "ainode_gpu_nvml_slow_calls_total") continue;
+    for (const auto& s : family.samples) {
+      counted |= s.label_values[0] == "0" && s.label_values[2] == "nvmlDeviceGetTemperature" && s.value == 1;
+    }
+  }
+  EXPECT_TRUE(counted) << "ainode_gpu_nvml_slow_calls_total{gpu=\"0\",call=\"nvmlDeviceGetTemperature\"} 1";
+  const auto& slow = (*cycles.back().collectors[0].details)["nvml"]["last_slow_call"];
+  EXPECT_EQ(slow["call"], "nvmlDeviceGetTemperature");
+  EXPECT_GE(slow["seconds"].get<double>(), 1.0);
 }
 
 TEST_F(SimulatedNvml, FiltersAndKubernetesCompatibility) {
@@ -239,4 +257,61 @@ TEST_F(SimulatedNvml, EventThreadCountsXids) {
   EXPECT_EQ(gpu_value(out, "ainode_gpu_last_xid", "0"), 79.0);
   EXPECT_EQ(gpu_value(out, "ainode_gpu_events_total", "1", {{"type", "double_bit_ecc"}}), 1.0);
   EXPECT_EQ((*out.details)["gpu_events"][0]["type"], "xid");
+}
+
+TEST_F(SimulatedNvml, EventThreadRegistersGpusThatAppearLater) {
+  use_scenario("events.toml");
+  set_time(0);
+  GpuConfig c = config();
+  c.enable_events = true;
+  GpuCollector collector(c);
+  auto start = collect_once(collector);
+  EXPECT_EQ(start.value("ainode_gpu_devices"), 1.0);
+  EXPECT_EQ((*start.details)["nvml"]["events"], "watching 1 GPUs");
+  set_time(120);  // GPU 1 appears; the event thread notices the new count within one wait
+  std::string events;
+  for (int i = 0; i < 50 && events != "watching 2 GPUs"; ++i) {
+    std::this_thread::sleep_for(50ms);
+    events = (*collect_once(collector).details)["nvml"]["events"];
+  }
+  ASSERT_EQ(events, "watching 2 GPUs");
+  set_time(200);  // past the XID on GPU 1
+  std::optional<double> xids;
+  for (int i = 0; i < 50 && !xids; ++i) {
+    xids = gpu_value(collect_once(collector), "ainode_gpu_xid_errors_total", "1", {{"xid", "48"}});
+    if (!xids) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(xids, 1.0);
+}
+
+TEST_F(SimulatedNvml, HiddenGpusAreNotReadAtAll) {
+  use_scenario("faults.toml");  // GPU 0's power call always fails
+  set_time(0);
+  GpuConfig c = config();
+  c.visible_devices = "1,2";
+  GpuCollector collector(c);
+  collect_once(collector);
+  auto out = collect_once(collector);
+  EXPECT_EQ(out.count("ainode_gpu_up"), 2u);
+  EXPECT_EQ(out.count("ainode_gpu_nvml_errors_total"), 0u) << "GPU 0 is filtered out, so its failing call is never made";
+}
+
+TEST_F(SimulatedNvml, EventsOfHiddenGpusAreLeftOut) {
+  use_scenario("golden.toml");  // XID 79 on GPU 0, a double-bit ECC error on GPU 1
+  GpuConfig c = config();
+  c.enable_events = true;
+  c.visible_devices = "1";
+  GpuCollector collector(c);
+  std::optional<double> double_bit;
+  Collected out;
+  for (int i = 0; i < 50 && !double_bit; ++i) {
+    out = collect_once(collector);
+    double_bit = gpu_value(out, "ainode_gpu_events_total", "1", {{"type", "double_bit_ecc"}});
+    if (!double_bit) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(double_bit, 1.0);
+  // The XID came first (t = 10 s before 20 s), so it has been seen and dropped.
+  EXPECT_EQ(out.count("ainode_gpu_xid_errors_total"), 0u);
+  EXPECT_EQ(out.count("ainode_gpu_last_xid"), 0u);
+  for (const auto& event : (*out.details)["gpu_events"]) EXPECT_NE(event["type"], "xid");
 }

@@ -65,8 +65,10 @@ bool GpuCollector::ensure_nvml(CollectContext& context) {
         api, NvmlSamplerOptions{config_.enable_mig, static_cast<std::size_t>(config_.max_processes)}, events_);
     if (config_.enable_events) {
       watcher_ = std::make_unique<NvmlEventWatcher>(api, events_);
-      events_status_ = watcher_->start() ? "watching " + std::to_string(watcher_->registered_devices()) + " GPUs"
-                                         : "off: " + watcher_->reason();
+      if (!watcher_->start()) {
+        events_status_ = "off: " + watcher_->reason();
+        watcher_.reset();
+      }
     } else {
       events_status_ = "off (gpu.enable_events = false)";
     }
@@ -84,20 +86,33 @@ void GpuCollector::collect(CollectContext& context, MetricSet& out) {
     return;
   }
   std::vector<GpuReading> gpus;
-  for (auto& reading : sampler_->sample(context.fs)) {
-    if (!visible_.matches(reading.index, reading.uuid)) continue;
+  auto wanted = [this](unsigned index, const std::string& uuid) { return visible_.matches(index, uuid); };
+  for (auto& reading : sampler_->sample(context.fs, wanted)) {
     if (!mig_devices_.matches(reading.index, reading.uuid)) reading.mig_devices.clear();
     gpus.push_back(std::move(reading));
   }
   auto events = events_.snapshot();
-  add_gpu_metrics(GpuMetricInputs{gpus, events, sampler_->errors(), driver_version_, cuda_version_, config_.k8s_mode}, out);
+  if (!sampler_->hidden().empty()) remove_events_of(sampler_->hidden(), events);
+  add_gpu_metrics(GpuMetricInputs{gpus, events, sampler_->errors(), sampler_->slow_calls(), driver_version_,
+                                  cuda_version_, config_.k8s_mode},
+                  out);
   nlohmann::json details = gpu_status_json(gpus, events);
   details["nvml"] = {{"available", true},
                      {"library", config_.nvml_library},
                      {"driver_version", driver_version_},
                      {"cuda_version", cuda_version_},
-                     {"events", events_status_},
-                     {"symbol_fallbacks", library_->fallbacks()}};
+                     {"events", watcher_ ? "watching " + std::to_string(watcher_->registered_devices()) + " GPUs"
+                                         : events_status_},
+                     {"symbol_fallbacks", library_->fallbacks()},
+                     {"last_slow_call", nullptr}};
+  if (const auto& slow = sampler_->last_slow_call()) {
+    details["nvml"]["last_slow_call"] = {
+        {"uuid", slow->key.uuid},
+        {"gpu", slow->key.index},
+        {"call", slow->key.call},
+        {"seconds", slow->seconds},
+        {"returned_unix", std::chrono::duration<double>(slow->returned_at.time_since_epoch()).count()}};
+  }
   context.details = std::make_shared<const nlohmann::json>(std::move(details));
 }
 

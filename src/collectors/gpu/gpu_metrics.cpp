@@ -77,6 +77,9 @@ const MetricDesc kNvlinkUp{"ainode_gpu_nvlink_up", MetricType::gauge, "", "1 if 
 const MetricDesc kNvlinkErrors{"ainode_gpu_nvlink_errors_total", MetricType::counter, "",
                                "NVLink data-link errors by counter (replay, recovery, crc_flit, crc_data).",
                                with({"link", "counter"})};
+const MetricDesc kNvlinkData{"ainode_gpu_nvlink_data_bytes_total", MetricType::counter, "bytes",
+                             "NVLink payload bytes over all links since the driver loaded, by direction (tx, rx).",
+                             with({"direction"})};
 const MetricDesc kProcessMemory{"ainode_gpu_process_memory_bytes", MetricType::gauge, "bytes",
                                 "Device memory of a process (compute and graphics); at most gpu.max_processes per GPU.",
                                 with({"pid", "process"})};
@@ -106,6 +109,9 @@ const MetricDesc kEvents{"ainode_gpu_events_total", MetricType::counter, "", "GP
 const MetricDesc kNvmlErrors{"ainode_gpu_nvml_errors_total", MetricType::counter, "",
                              "NVML calls that failed, by call and NVML error (NOT_SUPPORTED is not counted).",
                              with({"call", "error"})};
+const MetricDesc kNvmlSlowCalls{"ainode_gpu_nvml_slow_calls_total", MetricType::counter, "",
+                                "NVML calls that took 1 s or more (a hung driver call shows here once it returns).",
+                                with({"call"})};
 const MetricDesc kDevices{"ainode_gpu_devices", MetricType::gauge, "", "NVIDIA GPUs visible to ainode."};
 const Labels kCompat = {"gpu"};
 const MetricDesc kCompatUtilization{"ainode_gpu_utilization_ratio_compat", MetricType::gauge, "",
@@ -132,9 +138,9 @@ std::vector<const MetricDesc*> gpu_metric_descriptors() {
           &kPowerLimit,   &kEnergy,        &kClock,        &kClockMax,       &kPstate,            &kThrottle,
           &kEccMode,      &kEccModePending, &kEccErrors,   &kRetiredPages,   &kRetiredPending,    &kRemappedRows,
           &kRemapPending, &kRemapFailure,  &kPcieGeneration, &kPcieGenerationMax, &kPcieWidth,    &kPcieWidthMax,
-          &kPcieThroughput, &kPcieReplays, &kNvlinkUp,     &kNvlinkErrors,   &kProcessMemory,     &kProcessSm,
+          &kPcieThroughput, &kPcieReplays, &kNvlinkUp,     &kNvlinkErrors,   &kNvlinkData,   &kProcessMemory,     &kProcessSm,
           &kMigMode,      &kMigModePending, &kMigInfo,     &kMigSm,          &kMigSlices,         &kMigMemoryTotal,
-          &kMigMemoryUsed, &kXids,         &kLastXid,      &kLastXidTime,    &kEvents,            &kNvmlErrors,
+          &kMigMemoryUsed, &kXids,         &kLastXid,      &kLastXidTime,    &kEvents,            &kNvmlErrors,   &kNvmlSlowCalls,
           &kCompatUtilization, &kCompatMemoryUsed, &kCompatMemoryTotal, &kCompatPower, &kCompatTemperature};
 }
 
@@ -229,6 +235,10 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
     }
   }
   for (const auto& g : in.gpus) {
+    if (g.nvlink_transmit_bytes) out.add(kNvlinkData, {std::to_string(g.index), g.uuid, "tx"}, *g.nvlink_transmit_bytes);
+    if (g.nvlink_receive_bytes) out.add(kNvlinkData, {std::to_string(g.index), g.uuid, "rx"}, *g.nvlink_receive_bytes);
+  }
+  for (const auto& g : in.gpus) {
     for (const auto& p : g.processes) {
       if (p.memory_bytes) out.add(kProcessMemory, {std::to_string(g.index), g.uuid, std::to_string(p.pid), p.name}, *p.memory_bytes);
     }
@@ -284,6 +294,11 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
   }
   for (const auto& [key, n] : in.errors) {
     out.add(kNvmlErrors, {key.uuid.empty() ? "" : std::to_string(key.index), key.uuid, key.call, key.error},
+            static_cast<double>(n));
+  }
+
+  for (const auto& [key, n] : in.slow_calls) {
+    out.add(kNvmlSlowCalls, {key.uuid.empty() ? "" : std::to_string(key.index), key.uuid, key.call},
             static_cast<double>(n));
   }
 

@@ -17,6 +17,7 @@ struct GpuMetricInputs {
   const std::vector<GpuReading>& gpus;
   const GpuEventLog::Counts& events;
   const std::map<NvmlErrorKey, std::uint64_t>& errors;
+  const std::map<NvmlCallKey, std::uint64_t>& slow_calls;
   std::string_view driver_version;
   std::string_view cuda_version;
   bool k8s_mode = false;

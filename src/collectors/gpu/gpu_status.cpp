@@ -102,6 +102,8 @@ json gpu_status_json(const std::vector<GpuReading>& gpus, const GpuEventLog::Cou
           {"width_max", value_or_null(g.pcie_width_max)},
           {"replays", value_or_null(g.pcie_replays)}}},
         {"nvlinks", links},
+        {"nvlink_data_bytes",
+         {{"tx", value_or_null(g.nvlink_transmit_bytes)}, {"rx", value_or_null(g.nvlink_receive_bytes)}}},
         {"mig", {{"enabled", value_or_null(g.mig_enabled)}, {"pending", value_or_null(g.mig_enabled_pending)}, {"instances", mig_tree(g)}}},
         {"processes", processes},
     });

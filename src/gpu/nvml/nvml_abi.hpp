@@ -110,7 +110,27 @@ inline constexpr unsigned long long nvmlEventTypePowerSourceChange = 0x80ULL;
 inline constexpr unsigned long long nvmlEventMigConfigChange = 0x100ULL;
 inline constexpr unsigned long long nvmlEventTypeGpuUnavailableError = 0x4000ULL;
 
+// Field ids of nvmlDeviceGetFieldValues.
 inline constexpr unsigned int NVML_FI_DEV_MEMORY_TEMP = 82;
+// Data (payload) bytes over NVLink in KiB since the driver loaded; scopeId is
+// the link, or UINT_MAX for the sum over all links.
+inline constexpr unsigned int NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX = 138;
+inline constexpr unsigned int NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX = 139;
+inline constexpr unsigned int NVML_SCOPE_ALL_LINKS = 0xFFFFFFFFU;
+
+// nvmlFieldValue_t::valueType: which member of the nvmlValue_t union is set.
+typedef enum {
+  NVML_VALUE_TYPE_DOUBLE = 0,
+  NVML_VALUE_TYPE_UNSIGNED_INT = 1,
+  NVML_VALUE_TYPE_UNSIGNED_LONG = 2,
+  NVML_VALUE_TYPE_UNSIGNED_LONG_LONG = 3,
+  NVML_VALUE_TYPE_SIGNED_LONG_LONG = 4,
+  NVML_VALUE_TYPE_SIGNED_INT = 5,
+  NVML_VALUE_TYPE_UNSIGNED_SHORT = 6,
+} nvmlValueType_t;
+
+// usedGpuMemory when the driver cannot tell (e.g. under WDDM).
+inline constexpr unsigned long long NVML_VALUE_NOT_AVAILABLE = ~0ULL;
 
 // NVML_STRUCT_VERSION(name, ver) = sizeof(struct) | ver << 24.
 constexpr unsigned int nvml_struct_version(std::size_t size, unsigned int version) {
@@ -140,7 +160,12 @@ typedef struct {
   char busId[NVML_DEVICE_PCI_BUS_ID_BUFFER_SIZE];
 } nvmlPciInfo_t;
 
-typedef struct {  // nvmlProcessInfo_v2_t, used by the _v2 and _v3 process calls
+// nvmlProcessInfo_v2_t, which the _v2 and _v3 running-process calls fill.
+// One published header (CUDA 12.2) appended usedGpuCcProtectedMemory to
+// nvmlProcessInfo_t (32 bytes), but drivers write 24-byte entries for _v3,
+// and NVIDIA's own bindings use this 24-byte layout for it: an array of the
+// 32-byte struct would be read at the wrong stride from the second entry on.
+typedef struct {
   unsigned int pid;
   unsigned long long usedGpuMemory;
   unsigned int gpuInstanceId, computeInstanceId;

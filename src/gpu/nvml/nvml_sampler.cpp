@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/text.hpp"
+#include "gpu/nvml/nvml_field_value.hpp"
 
 namespace ainode {
 
@@ -32,10 +33,36 @@ void NvmlSampler::count_error(const std::string& uuid, unsigned index, const cha
   ++errors_[NvmlErrorKey{uuid, index, call, std::string(nvml_error_name(code))}];
 }
 
+bool NvmlSampler::read_fields(nvmlDevice_t device, GpuReading& r, DeviceState& s, const std::string& capability,
+                              std::vector<nvmlFieldValue_t>& fields) {
+  if (!api_.field_values || s.unsupported.contains(capability)) return false;
+  if (!call(r, s, "nvmlDeviceGetFieldValues",
+            [&] { return api_.field_values(device, static_cast<int>(fields.size()), fields.data()); })) {
+    return false;
+  }
+  bool all_answered = true;
+  for (const auto& field : fields) {
+    if (field.nvmlReturn == NVML_SUCCESS) continue;
+    all_answered = false;
+    if (field.nvmlReturn == NVML_ERROR_NOT_SUPPORTED) {
+      s.unsupported.insert(capability);
+    } else {
+      count_error(r.uuid, r.index, capability.c_str(), field.nvmlReturn);
+    }
+  }
+  return all_answered;
+}
+
 bool NvmlSampler::call(GpuReading& reading, DeviceState& state, const char* name,
                        const std::function<nvmlReturn_t()>& function) {
   if (state.lost || state.unsupported.contains(name)) return false;
+  auto started = std::chrono::steady_clock::now();
   nvmlReturn_t code = function();
+  if (auto took = std::chrono::steady_clock::now() - started; took >= options_.slow_call) {
+    NvmlCallKey key{reading.uuid, reading.index, name};
+    ++slow_calls_[key];
+    last_slow_call_ = NvmlSlowCall{key, std::chrono::duration<double>(took).count(), std::chrono::system_clock::now()};
+  }
   if (code == NVML_SUCCESS) return true;
   if (code == NVML_ERROR_NOT_SUPPORTED) {
     state.unsupported.insert(name);
@@ -50,8 +77,9 @@ bool NvmlSampler::call(GpuReading& reading, DeviceState& state, const char* name
   return false;
 }
 
-std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs) {
+std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted& wanted) {
   std::vector<GpuReading> out;
+  hidden_.clear();
   unsigned count = 0;
   if (nvmlReturn_t code = api_.device_count(&count); code != NVML_SUCCESS) {
     count_error("", 0, "nvmlDeviceGetCount", code);
@@ -71,11 +99,15 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs) {
     if (code == NVML_SUCCESS) {
       reading.uuid = buffer;
       uuid_by_index_[index] = reading.uuid;
-    } else {
-      // A lost GPU may not even tell its UUID; it is still the GPU last seen here.
-      if (auto known = uuid_by_index_.find(index); known != uuid_by_index_.end()) reading.uuid = known->second;
-      count_error(reading.uuid, index, "nvmlDeviceGetUUID", code);
+    } else if (auto known = uuid_by_index_.find(index); known != uuid_by_index_.end()) {
+      reading.uuid = known->second;  // a lost GPU may not even tell its UUID; it is still the GPU last seen here
     }
+    // A GPU filtered out is not read at all: no calls, no errors, no events.
+    if (wanted && !wanted(index, reading.uuid)) {
+      if (!reading.uuid.empty()) hidden_.insert(reading.uuid);
+      continue;
+    }
+    if (code != NVML_SUCCESS) count_error(reading.uuid, index, "nvmlDeviceGetUUID", code);
     std::string key = reading.uuid.empty() ? "index:" + std::to_string(index) : reading.uuid;
     seen.insert(key);
     DeviceState& state = devices_[key];
@@ -195,16 +227,10 @@ void NvmlSampler::read_thermal_and_power(nvmlDevice_t device, GpuReading& r, Dev
       }
     }
   }
-  if (api_.field_values) {
-    nvmlFieldValue_t field{};
-    field.fieldId = NVML_FI_DEV_MEMORY_TEMP;
-    if (call(r, s, "nvmlDeviceGetFieldValues", [&] { return api_.field_values(device, 1, &field); })) {
-      if (field.nvmlReturn == NVML_SUCCESS) {
-        r.memory_temperature_celsius = field.valueType == 0 ? field.value.dVal : static_cast<double>(field.value.uiVal);
-      } else if (field.nvmlReturn == NVML_ERROR_NOT_SUPPORTED) {
-        s.unsupported.insert("nvmlDeviceGetFieldValues");
-      }
-    }
+  std::vector<nvmlFieldValue_t> memory_temperature(1);
+  memory_temperature[0].fieldId = NVML_FI_DEV_MEMORY_TEMP;
+  if (read_fields(device, r, s, "nvmlDeviceGetFieldValues/memory_temperature", memory_temperature)) {
+    r.memory_temperature_celsius = nvml_field_value(memory_temperature[0]);
   }
   if (api_.fan_speed && call(r, s, "nvmlDeviceGetFanSpeed", [&] { return api_.fan_speed(device, &value); })) {
     r.fan_speed_ratio = value / kPercent;
@@ -282,8 +308,13 @@ void NvmlSampler::read_reliability(nvmlDevice_t device, GpuReading& r, DeviceSta
     for (auto [cause_name, cause] :
          {std::pair{"multiple_single_bit", NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS},
           std::pair{"double_bit", NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR}}) {
-      unsigned pages = 0;  // 0 on input asks only for the count
-      if (call(r, s, "nvmlDeviceGetRetiredPages", [&] { return api_.retired_pages(device, cause, &pages, nullptr); })) {
+      // A size query (0 pages, no buffer): the driver answers
+      // INSUFFICIENT_SIZE with the count when there is at least one page.
+      unsigned pages = 0;
+      if (call(r, s, "nvmlDeviceGetRetiredPages", [&] {
+            nvmlReturn_t code = api_.retired_pages(device, cause, &pages, nullptr);
+            return code == NVML_ERROR_INSUFFICIENT_SIZE ? NVML_SUCCESS : code;
+          })) {
         r.retired_pages[cause_name] = pages;
       }
     }
@@ -356,6 +387,17 @@ void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s)
       }
     }
     r.nvlinks.push_back(std::move(reading));
+  }
+  if (r.nvlinks.empty()) return;
+  // The sum over all links: per-link scopes are not reliable across drivers.
+  std::vector<nvmlFieldValue_t> data(2);
+  data[0].fieldId = NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX;
+  data[1].fieldId = NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX;
+  data[0].scopeId = data[1].scopeId = NVML_SCOPE_ALL_LINKS;
+  if (read_fields(device, r, s, "nvmlDeviceGetFieldValues/nvlink_throughput", data)) {
+    constexpr double kKibibyte = 1024.0;
+    if (auto tx = nvml_field_value(data[0])) r.nvlink_transmit_bytes = *tx * kKibibyte;
+    if (auto rx = nvml_field_value(data[1])) r.nvlink_receive_bytes = *rx * kKibibyte;
   }
 }
 

@@ -4,8 +4,10 @@
 // comes back is handled without a restart. What each device supports is
 // learnt once (NVML_ERROR_NOT_SUPPORTED stops further calls for that field);
 // every other error is counted per device, call and error code.
+#include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -21,6 +23,9 @@ namespace ainode {
 struct NvmlSamplerOptions {
   bool enable_mig = true;
   std::size_t max_processes = 20;  // per GPU, largest memory first
+  // A call slower than this is counted: after a collection timed out
+  // (a hung driver call), this says which GPU and call it was.
+  std::chrono::milliseconds slow_call{1000};
 };
 
 struct NvmlErrorKey {
@@ -31,12 +36,31 @@ struct NvmlErrorKey {
   auto operator<=>(const NvmlErrorKey&) const = default;
 };
 
+struct NvmlCallKey {
+  std::string uuid;
+  unsigned index = 0;
+  std::string call;
+  auto operator<=>(const NvmlCallKey&) const = default;
+};
+
+struct NvmlSlowCall {
+  NvmlCallKey key;
+  double seconds = 0;
+  std::chrono::system_clock::time_point returned_at;
+};
+
 class NvmlSampler {
  public:
   NvmlSampler(const NvmlApi& api, NvmlSamplerOptions options, GpuEventLog& events);
 
-  std::vector<GpuReading> sample(const HostFs& fs);
+  // Which GPUs to read, by index and UUID (NVIDIA_VISIBLE_DEVICES); empty = all.
+  using DeviceWanted = std::function<bool(unsigned index, const std::string& uuid)>;
+  std::vector<GpuReading> sample(const HostFs& fs, const DeviceWanted& wanted = {});
+  // UUIDs of the GPUs the last sample() left out, so their events are left out too.
+  const std::set<std::string>& hidden() const { return hidden_; }
   const std::map<NvmlErrorKey, std::uint64_t>& errors() const { return errors_; }
+  const std::map<NvmlCallKey, std::uint64_t>& slow_calls() const { return slow_calls_; }
+  const std::optional<NvmlSlowCall>& last_slow_call() const { return last_slow_call_; }
 
  private:
   struct DeviceState {
@@ -47,6 +71,12 @@ class NvmlSampler {
   // Runs one NVML call for `reading`; true on success. Handles
   // NOT_SUPPORTED (remembered), GPU_IS_LOST (device down) and counts others.
   bool call(GpuReading& reading, DeviceState& state, const char* name, const std::function<nvmlReturn_t()>& function);
+
+  // Reads `fields` in one nvmlDeviceGetFieldValues call. `capability` names
+  // them together: NOT_SUPPORTED for any of them stops asking, other
+  // per-field errors are counted under it. True when every field answered.
+  bool read_fields(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const std::string& capability,
+                   std::vector<nvmlFieldValue_t>& fields);
 
   void read_identity(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const HostFs& fs);
   void read_utilization_and_memory(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
@@ -65,6 +95,9 @@ class NvmlSampler {
   // A lost GPU may no longer tell its UUID: remember the last one per index.
   std::map<unsigned, std::string> uuid_by_index_;
   std::map<NvmlErrorKey, std::uint64_t> errors_;
+  std::set<std::string> hidden_;
+  std::map<NvmlCallKey, std::uint64_t> slow_calls_;
+  std::optional<NvmlSlowCall> last_slow_call_;
 };
 
 }  // namespace ainode

@@ -2,6 +2,7 @@
 // partitions.
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "core/text.hpp"
 #include "gpu/nvml/nvml_sampler.hpp"
@@ -58,7 +59,7 @@ void NvmlSampler::read_processes(nvmlDevice_t device, GpuReading& r, DeviceState
       p.pid = info.pid;
       p.type = p.type.empty() ? type : "compute+graphics";
       // NVML_VALUE_NOT_AVAILABLE (all ones) when memory use is unknown.
-      if (info.usedGpuMemory != ~0ULL) p.memory_bytes = static_cast<double>(info.usedGpuMemory);
+      if (info.usedGpuMemory != NVML_VALUE_NOT_AVAILABLE) p.memory_bytes = static_cast<double>(info.usedGpuMemory);
       if (info.gpuInstanceId != kNoInstance) p.gpu_instance = info.gpuInstanceId;
       if (info.computeInstanceId != kNoInstance) p.compute_instance = info.computeInstanceId;
     }
@@ -74,11 +75,17 @@ void NvmlSampler::read_processes(nvmlDevice_t device, GpuReading& r, DeviceState
       code = api_.process_utilization(device, samples.data(), &count, s.last_process_sample);
       if (code == NVML_SUCCESS) {
         samples.resize(count);
+        // The driver's buffer holds several samples per process, in no
+        // promised order: each process gets its newest one.
+        std::map<std::uint32_t, unsigned long long> newest;
         for (const auto& sample : samples) {
           s.last_process_sample = std::max(s.last_process_sample, sample.timeStamp);
-          if (auto found = by_pid.find(sample.pid); found != by_pid.end()) {
-            found->second.sm_utilization_ratio = sample.smUtil / kPercent;
-          }
+          auto found = by_pid.find(sample.pid);
+          if (found == by_pid.end()) continue;
+          auto [seen, first] = newest.try_emplace(sample.pid, sample.timeStamp);
+          if (!first && sample.timeStamp < seen->second) continue;
+          seen->second = sample.timeStamp;
+          found->second.sm_utilization_ratio = sample.smUtil / kPercent;
         }
       }
     }
