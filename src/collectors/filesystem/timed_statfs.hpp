@@ -32,7 +32,11 @@ class TimedStatfs {
     struct statvfs stats;
     int error_number;  // for Status::failed
   };
+  // Blocks for at most the timeout. A path whose earlier call is still stuck
+  // answers still_hung at once, without a new call.
   Outcome stat(const std::string& path);
+
+  std::chrono::milliseconds timeout() const { return timeout_; }
 
   // Calls currently stuck (for tests and status).
   std::size_t hung_count() const;
