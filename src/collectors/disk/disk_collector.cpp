@@ -1,5 +1,7 @@
 #include "collectors/disk/disk_collector.hpp"
 
+#include <algorithm>
+
 #include "collectors/disk/diskstats_parser.hpp"
 #include "core/text.hpp"
 
@@ -29,7 +31,8 @@ const MetricDesc kDiscardTime{"ainode_disk_discard_time_seconds_total", MetricTy
 const MetricDesc kFlushes{"ainode_disk_flush_requests_total", MetricType::counter, "", "Flush requests completed.", kDevice};
 const MetricDesc kFlushTime{"ainode_disk_flush_requests_time_seconds_total", MetricType::counter, "seconds",
                             "Time spent on flush requests.", kDevice};
-const MetricDesc kInfo{"ainode_disk_info", MetricType::gauge, "", "Block device identity; value is always 1.",
+const MetricDesc kInfo{"ainode_disk_info", MetricType::gauge, "",
+                       "Block device identity where sysfs has a model or serial; value is always 1.",
                        {"device", "major", "minor", "model", "serial"}};
 constexpr double kMilliseconds = 1000.0;
 }  // namespace
@@ -41,10 +44,12 @@ std::vector<const MetricDesc*> DiskCollector::describe() const {
 }
 
 void DiskCollector::collect(CollectContext& context, MetricSet& out) {
+  device_exclude_.require_valid();
   std::vector<DiskStats> disks;
   for (auto& d : parse_diskstats(HostFs::read(context.fs.proc("diskstats")))) {
-    if (!std::regex_search(d.device, device_exclude_)) disks.push_back(std::move(d));
+    if (!device_exclude_.excludes(d.device)) disks.push_back(std::move(d));
   }
+  std::sort(disks.begin(), disks.end(), [](const DiskStats& a, const DiskStats& b) { return a.device < b.device; });
   auto each = [&](const MetricDesc& desc, auto value) {
     for (const auto& d : disks) {
       if (auto v = value(d)) out.add(desc, {d.device}, *v);
@@ -74,11 +79,18 @@ void DiskCollector::collect(CollectContext& context, MetricSet& out) {
   each(kFlushTime, [&](const DiskStats& d) -> V {
     return d.flushes ? V(num(d.flushes->time_ms) / kMilliseconds) : std::nullopt;
   });
+  // Device-mapper, md and loop devices have no device/ directory: no info
+  // series rather than one with nothing in it.
   for (const auto& d : disks) {
     auto device_dir = context.fs.sys("block/" + d.device + "/device");
-    std::string model(text::trim(HostFs::try_read_line(device_dir / "model").value_or("")));
-    std::string serial(text::trim(HostFs::try_read_line(device_dir / "serial").value_or("")));
-    out.add(kInfo, {d.device, std::to_string(d.major), std::to_string(d.minor), model, serial}, 1);
+    auto model = HostFs::try_read_line(device_dir / "model");
+    auto serial = HostFs::try_read_line(device_dir / "serial");
+    if (!model && !serial) continue;
+    // SCSI pads model strings with spaces to their fixed width.
+    out.add(kInfo,
+            {d.device, std::to_string(d.major), std::to_string(d.minor), text::trim(model.value_or("")),
+             text::trim(serial.value_or(""))},
+            1);
   }
 }
 

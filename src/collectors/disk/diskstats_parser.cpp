@@ -9,8 +9,12 @@ std::vector<DiskStats> parse_diskstats(std::string_view text) {
   for (auto line : text::lines(text)) {
     auto f = text::fields(line);
     if (f.empty()) continue;
-    if (f.size() != 14 && f.size() != 18 && f.size() != 20) {
-      throw ParseError("diskstats: line with " + std::to_string(f.size()) + " fields (expected 14, 18 or 20)");
+    // A kernel newer than this parser may append fields; the known ones
+    // keep their positions, so extra fields are ignored rather than failing
+    // every disk.
+    if (f.size() != 14 && f.size() != 18 && f.size() < 20) {
+      throw ParseError("diskstats: line with " + std::to_string(f.size()) +
+                       " fields (expected 14, 18 or at least 20): '" + std::string(line.substr(0, 60)) + "'");
     }
     auto n = [&](std::size_t i) { return text::require_u64(f[i], "diskstats counter"); };
     DiskStats d;

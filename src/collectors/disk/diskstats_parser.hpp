@@ -26,8 +26,10 @@ struct DiskStats {
   std::optional<Flushes> flushes;
 };
 
-// Throws ParseError on a line with an unexpected field count or a
-// non-numeric counter.
+// Throws ParseError on a line with an unexpected field count (anything but
+// 14, 18 or at least 20; fields past the 20th are ignored) or a non-numeric
+// counter: the kernel writes this file whole, so a bad line means a bad file.
+// Blank lines are skipped.
 std::vector<DiskStats> parse_diskstats(std::string_view text);
 
 // diskstats counts 512-byte sectors whatever the device's sector size.
