@@ -5,6 +5,8 @@
 #include <string_view>
 
 #include "collectors/network/netdev_parser.hpp"
+#include "collectors/network/protocol_counters_parser.hpp"
+#include "collectors/network/route_parser.hpp"
 #include "core/text.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -6,6 +6,7 @@
 #include "collectors/gpu/gpu_collector.hpp"
 #include "collectors/infiniband/infiniband_collector.hpp"
 #include "collectors/memory/memory_collector.hpp"
+#include "collectors/network/netstat_collector.hpp"
 #include "collectors/network/network_collector.hpp"
 #include "collectors/numa/numa_collector.hpp"
 #include "collectors/pcie/pcie_collector.hpp"

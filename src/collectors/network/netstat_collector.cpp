@@ -1,5 +1,6 @@
-#include "collectors/network/netdev_parser.hpp"
-#include "collectors/network/network_collector.hpp"
+#include "collectors/network/netstat_collector.hpp"
+
+#include "collectors/network/protocol_counters_parser.hpp"
 
 namespace ainode {
 

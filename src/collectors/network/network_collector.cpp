@@ -1,6 +1,9 @@
 #include "collectors/network/network_collector.hpp"
 
+#include <algorithm>
+
 #include "collectors/network/netdev_parser.hpp"
+#include "collectors/network/route_parser.hpp"
 #include "core/text.hpp"
 
 namespace ainode {
@@ -60,10 +63,13 @@ std::vector<const MetricDesc*> NetworkCollector::describe() const {
 }
 
 void NetworkCollector::collect(CollectContext& context, MetricSet& out) {
+  device_exclude_.require_valid();
   std::vector<NetDevStats> devices;
   for (auto& d : parse_net_dev(HostFs::read(context.fs.proc("net/dev")))) {
-    if (!std::regex_search(d.device, device_exclude_)) devices.push_back(std::move(d));
+    if (!device_exclude_.excludes(d.device)) devices.push_back(std::move(d));
   }
+  std::sort(devices.begin(), devices.end(),
+            [](const NetDevStats& a, const NetDevStats& b) { return a.device < b.device; });
   for (std::size_t i = 0; i < 8; ++i) {
     for (const auto& d : devices) out.add(kReceive[i], {d.device}, static_cast<double>(d.receive[i]));
   }
@@ -84,9 +90,12 @@ void NetworkCollector::collect(CollectContext& context, MetricSet& out) {
     if (link.operstate.empty() && !link.mtu) continue;  // not in sysfs (another namespace's view)
     links.push_back(std::move(link));
   }
-  for (const auto& l : links) out.add(kUp, {l.device}, l.operstate == "up" ? 1 : 0);
   for (const auto& l : links) {
-    // speed reads -1 (or fails with EINVAL) when the link is down or virtual.
+    if (!l.operstate.empty()) out.add(kUp, {l.device}, l.operstate == "up" ? 1 : 0);
+  }
+  for (const auto& l : links) {
+    // speed fails with EINVAL (virtual devices) or reads -1 (SPEED_UNKNOWN:
+    // link down, or the driver cannot tell); 0 is no speed either.
     if (l.speed && *l.speed > 0) out.add(kSpeed, {l.device}, static_cast<double>(*l.speed) * kBytesPerMegabit);
   }
   for (const auto& l : links) {
