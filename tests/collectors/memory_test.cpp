@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "collector_test_support.hpp"
+#include "temp_tree.hpp"
 #include "collectors/memory/meminfo_parser.hpp"
 #include "collectors/memory/memory_collector.hpp"
 #include "core/host_fs.hpp"
@@ -16,26 +17,6 @@ using namespace ainode::testing;
 namespace {
 constexpr double kKiB = 1024.0;
 
-// A throwaway procfs for shapes the committed fixture does not have.
-class TempProc {
- public:
-  explicit TempProc(const std::string& tag)
-      : dir_(std::filesystem::temp_directory_path() / ("ainode-" + tag + "-" + std::to_string(getpid()))) {
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_ / "proc");
-  }
-  ~TempProc() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  void write(const std::string& relative, const std::string& text) const {
-    std::ofstream(dir_ / "proc" / relative) << text;
-  }
-  HostFs fs() const { return HostFs(dir_ / "proc", dir_ / "sys", dir_); }
-
- private:
-  std::filesystem::path dir_;
-};
 }  // namespace
 
 TEST(MeminfoParser, UnitsAndCounts) {
@@ -110,9 +91,9 @@ TEST(MemoryCollector, EveryDescribedMetricEmittedOnTheFullFixture) {
 TEST(MemoryCollector, AncientKernelLinesAbsentMeansMetricsAbsent) {
   // Before Linux 3.14 there is no MemAvailable; a kernel without swap or
   // hugetlbfs has no Swap*/HugePages_* lines; oom_kill is 4.13+.
-  TempProc tree("memory-old");
-  tree.write("meminfo", "MemTotal:  2048 kB\nMemFree:  1024 kB\nBuffers:  16 kB\nCached:  256 kB\n");
-  tree.write("vmstat", "pgpgin 10\npgpgout 20\npswpin 0\npswpout 0\npgfault 30\npgmajfault 1\n");
+  TempTree tree;
+  tree.write("proc/meminfo", "MemTotal:  2048 kB\nMemFree:  1024 kB\nBuffers:  16 kB\nCached:  256 kB\n");
+  tree.write("proc/vmstat", "pgpgin 10\npgpgout 20\npswpin 0\npswpout 0\npgfault 30\npgmajfault 1\n");
   MemoryCollector collector;
   auto out = collect_once(collector, tree.fs());
   EXPECT_EQ(out.value("ainode_memory_total_bytes"), 2048.0 * kKiB);
@@ -128,10 +109,10 @@ TEST(MemoryCollector, AncientKernelLinesAbsentMeansMetricsAbsent) {
 }
 
 TEST(MemoryCollector, MissingOrCorruptFilesFailTheCycle) {
-  TempProc tree("memory-broken");
+  TempTree tree;
   MemoryCollector collector;
   EXPECT_THROW(collect_once(collector, tree.fs()), IoError);
-  tree.write("meminfo", "MemTotal:  2048 kB\n");
-  tree.write("vmstat", "pgpgin ten\n");
+  tree.write("proc/meminfo", "MemTotal:  2048 kB\n");
+  tree.write("proc/vmstat", "pgpgin ten\n");
   EXPECT_THROW(collect_once(collector, tree.fs()), ParseError);
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector_test_support.hpp"
+#include "temp_tree.hpp"
 #include "collectors/pressure/pressure_collector.hpp"
 #include "collectors/pressure/psi_parser.hpp"
 #include "core/text.hpp"
@@ -14,28 +15,6 @@ using namespace ainode;
 using namespace ainode::testing;
 
 namespace {
-// A throwaway procfs for shapes the committed fixture does not have.
-class TempProc {
- public:
-  explicit TempProc(const std::string& tag)
-      : dir_(std::filesystem::temp_directory_path() / ("ainode-" + tag + "-" + std::to_string(getpid()))) {
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_ / "proc");
-  }
-  ~TempProc() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  void write(const std::string& relative, const std::string& text) const {
-    auto path = dir_ / "proc" / relative;
-    std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path) << text;
-  }
-  HostFs fs() const { return HostFs(dir_ / "proc", dir_ / "sys", dir_); }
-
- private:
-  std::filesystem::path dir_;
-};
 }  // namespace
 
 TEST(PsiParser, SomeAndFull) {
@@ -97,9 +76,9 @@ TEST(PressureCollector, Fixture) {
 }
 
 TEST(PressureCollector, CpuWithoutFullLineBeforeLinux513) {
-  TempProc tree("pressure-old");
-  tree.write("pressure/cpu", "some avg10=2.00 avg60=1.00 avg300=0.50 total=100\n");
-  tree.write("pressure/memory", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
+  TempTree tree;
+  tree.write("proc/pressure/cpu", "some avg10=2.00 avg60=1.00 avg300=0.50 total=100\n");
+  tree.write("proc/pressure/memory", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
                                 "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
   PressureCollector collector;
   auto out = collect_once(collector, tree.fs());
@@ -113,7 +92,7 @@ TEST(PressureCollector, CpuWithoutFullLineBeforeLinux513) {
 }
 
 TEST(PressureCollector, KernelWithoutPsiGivesAbsentNotZero) {
-  TempProc tree("pressure-none");
+  TempTree tree;
   PressureCollector collector;
   for (int cycle = 0; cycle < 2; ++cycle) {
     auto out = collect_once(collector, tree.fs());
@@ -125,8 +104,8 @@ TEST(PressureCollector, KernelWithoutPsiGivesAbsentNotZero) {
 }
 
 TEST(PressureCollector, CorruptFileFailsTheCycle) {
-  TempProc tree("pressure-corrupt");
-  tree.write("pressure/cpu", "some avg10=garbage\n");
+  TempTree tree;
+  tree.write("proc/pressure/cpu", "some avg10=garbage\n");
   PressureCollector collector;
   EXPECT_THROW(collect_once(collector, tree.fs()), ParseError);
 }

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "collector_test_support.hpp"
+#include "temp_tree.hpp"
 #include "collectors/processes/pid_stat_parser.hpp"
 #include "collectors/processes/processes_collector.hpp"
 #include "collectors/processes/top_processes.hpp"
@@ -20,33 +21,10 @@ std::string stat_line(int pid, const std::string& comm, std::uint64_t utime, std
          " 0 0 0 20 0 1 0 " + std::to_string(start_time) + " 1000 " + std::to_string(rss) + " 0 0 0";
 }
 
-// A throwaway procfs whose processes change between cycles.
-class TempProc {
- public:
-  explicit TempProc(const std::string& tag)
-      : dir_(std::filesystem::temp_directory_path() / ("ainode-" + tag + "-" + std::to_string(getpid()))) {
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_ / "proc");
-  }
-  ~TempProc() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  void write(const std::string& relative, const std::string& text) const {
-    auto path = dir_ / "proc" / relative;
-    std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path) << text;
-  }
-  void make_dir(const std::string& relative) const { std::filesystem::create_directories(dir_ / "proc" / relative); }
-  HostFs fs() const { return HostFs(dir_ / "proc", dir_ / "sys", dir_); }
 
- private:
-  std::filesystem::path dir_;
-};
-
-void write_process(const TempProc& tree, int pid, const std::string& comm, std::uint64_t utime, std::uint64_t rss,
+void write_process(const TempTree& tree, int pid, const std::string& comm, std::uint64_t utime, std::uint64_t rss,
                    std::uint64_t start_time = 100) {
-  tree.write(std::to_string(pid) + "/stat", stat_line(pid, comm, utime, rss, start_time) + "\n");
+  tree.write("proc/" + std::to_string(pid) + "/stat", stat_line(pid, comm, utime, rss, start_time) + "\n");
 }
 
 std::vector<std::string> exported_pids(const Collected& out, std::string_view metric) {
@@ -172,7 +150,7 @@ TEST(ProcessesCollector, FixtureWithDefaultTopNExportsEveryProcess) {
 }
 
 TEST(ProcessesCollector, SecondCycleRanksByCpuUsedSinceTheFirst) {
-  TempProc tree("processes-delta");
+  TempTree tree;
   write_process(tree, 100, "was busy", 1000, 10);
   write_process(tree, 200, "wakes up", 10, 20);
   write_process(tree, 300, "big", 1, 5000);
@@ -198,11 +176,11 @@ TEST(ProcessesCollector, SecondCycleRanksByCpuUsedSinceTheFirst) {
 }
 
 TEST(ProcessesCollector, VanishedProcessIsSkippedSilentlyAndCorruptOneIsWarned) {
-  TempProc tree("processes-vanish");
+  TempTree tree;
   write_process(tree, 1, "init", 5, 5);
-  tree.make_dir("77");  // listed, then gone before its stat could be read
-  tree.write("88/stat", "88 (trunc");
-  tree.make_dir("self");  // not a pid
+  tree.mkdir("proc/77");  // listed, then gone before its stat could be read
+  tree.write("proc/88/stat", "88 (trunc");
+  tree.mkdir("proc/self");  // not a pid
   ProcessesCollector collector(10);
   auto out = collect_once(collector, tree.fs());
   EXPECT_EQ(out.value("ainode_processes"), 1.0);
