@@ -310,6 +310,11 @@ std::vector<Setting> make_settings(const std::vector<std::string_view>& collecto
                       [](Config& c) -> std::int64_t& { return c.gpu.max_processes; }, 0, 1000),
       bool_setting("gpu.k8s_mode", "Also export *_compat series labelled by Kubernetes/CDI device name.",
                    [](Config& c) -> bool& { return c.gpu.k8s_mode; }),
+      duration_setting("gpu.slow_read_interval",
+                       "Least time between reads of PCIe throughput and the energy counter, NVML calls that block "
+                       "in the driver (0 = every cycle).",
+                       [](Config& c) -> Duration& { return c.gpu.slow_read_interval; }, Duration(0),
+                       std::chrono::hours(1)),
   };
   for (auto name : collector_names) settings.push_back(collector_setting(name));
   return settings;

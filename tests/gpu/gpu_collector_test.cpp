@@ -10,6 +10,7 @@
 
 #include "collector_test_support.hpp"
 #include "collectors/gpu/gpu_collector.hpp"
+#include "collectors/gpu/gpu_status.hpp"
 #include "core/scheduler.hpp"
 
 using namespace ainode;
@@ -213,6 +214,25 @@ TEST_F(SimulatedNvml, HangingCallTimesOutUnderTheSchedulerAndRecovers) {
   const auto& slow = (*cycles.back().collectors[0].details)["nvml"]["last_slow_call"];
   EXPECT_EQ(slow["call"], "nvmlDeviceGetTemperature");
   EXPECT_GE(slow["seconds"].get<double>(), 1.0);
+  // The hung call is also the costliest entry point in /v1/status.
+  const auto& costliest = (*cycles.back().collectors[0].details)["nvml"]["costliest_calls"];
+  ASSERT_FALSE(costliest.empty());
+  EXPECT_EQ(costliest[0]["call"], "nvmlDeviceGetTemperature");
+  EXPECT_GE(costliest[0]["max_seconds"].get<double>(), 1.0);
+}
+
+TEST(CostliestCalls, RankedByTotalTimeAndLimited) {
+  std::map<std::string, NvmlCallCost, std::less<>> costs{
+      {"nvmlDeviceGetName", {10, 0.001, 0.0002}},
+      {"nvmlDeviceGetPcieThroughput/tx", {10, 0.2, 0.021}},
+      {"nvmlDeviceGetPowerUsage", {10, 0.01, 0.002}}};
+  auto ranked = costliest_calls_json(costs, 2);
+  ASSERT_EQ(ranked.size(), 2u);
+  EXPECT_EQ(ranked[0]["call"], "nvmlDeviceGetPcieThroughput/tx");
+  EXPECT_DOUBLE_EQ(ranked[0]["mean_seconds"].get<double>(), 0.02);
+  EXPECT_DOUBLE_EQ(ranked[0]["max_seconds"].get<double>(), 0.021);
+  EXPECT_EQ(ranked[0]["calls"], 10);
+  EXPECT_EQ(ranked[1]["call"], "nvmlDeviceGetPowerUsage");
 }
 
 TEST_F(SimulatedNvml, FiltersAndKubernetesCompatibility) {

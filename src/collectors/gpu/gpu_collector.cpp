@@ -61,8 +61,11 @@ bool GpuCollector::ensure_nvml(CollectContext& context) {
     if (api.system_cuda_driver_version && api.system_cuda_driver_version(&cuda) == NVML_SUCCESS) {
       cuda_version_ = cuda_version_string(cuda);
     }
-    sampler_ = std::make_unique<NvmlSampler>(
-        api, NvmlSamplerOptions{config_.enable_mig, static_cast<std::size_t>(config_.max_processes)}, events_);
+    NvmlSamplerOptions options;
+    options.enable_mig = config_.enable_mig;
+    options.max_processes = static_cast<std::size_t>(config_.max_processes);
+    options.slow_read_interval = config_.slow_read_interval;
+    sampler_ = std::make_unique<NvmlSampler>(api, options, events_);
     if (config_.enable_events) {
       watcher_ = std::make_unique<NvmlEventWatcher>(api, events_);
       if (!watcher_->start()) {
@@ -113,6 +116,7 @@ void GpuCollector::collect(CollectContext& context, MetricSet& out) {
         {"seconds", slow->seconds},
         {"returned_unix", std::chrono::duration<double>(slow->returned_at.time_since_epoch()).count()}};
   }
+  details["nvml"]["costliest_calls"] = costliest_calls_json(sampler_->call_costs());
   context.details = std::make_shared<const nlohmann::json>(std::move(details));
 }
 

@@ -1,5 +1,7 @@
 #include "collectors/gpu/gpu_status.hpp"
 
+#include <algorithm>
+
 namespace ainode {
 
 namespace {
@@ -116,6 +118,23 @@ json gpu_status_json(const std::vector<GpuReading>& gpus, const GpuEventLog::Cou
                           {"data", e.data}});
   }
   return json{{"gpus", list}, {"gpu_events", recent}};
+}
+
+nlohmann::json costliest_calls_json(const std::map<std::string, NvmlCallCost, std::less<>>& costs,
+                                    std::size_t limit) {
+  std::vector<std::pair<std::string_view, const NvmlCallCost*>> ranked;
+  for (const auto& [call, cost] : costs) ranked.emplace_back(call, &cost);
+  std::sort(ranked.begin(), ranked.end(),
+            [](const auto& a, const auto& b) { return a.second->total_seconds > b.second->total_seconds; });
+  if (ranked.size() > limit) ranked.resize(limit);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [call, cost] : ranked) {
+    out.push_back({{"call", call},
+                   {"calls", cost->calls},
+                   {"mean_seconds", cost->total_seconds / static_cast<double>(cost->calls)},
+                   {"max_seconds", cost->max_seconds}});
+  }
+  return out;
 }
 
 }  // namespace ainode

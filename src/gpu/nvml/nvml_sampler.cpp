@@ -53,12 +53,29 @@ bool NvmlSampler::read_fields(nvmlDevice_t device, GpuReading& r, DeviceState& s
   return all_answered;
 }
 
+void NvmlSampler::record_cost(std::string_view call, double seconds) {
+  auto cost = call_costs_.find(call);
+  if (cost == call_costs_.end()) cost = call_costs_.emplace(std::string(call), NvmlCallCost{}).first;
+  ++cost->second.calls;
+  cost->second.total_seconds += seconds;
+  cost->second.max_seconds = std::max(cost->second.max_seconds, seconds);
+}
+
+bool NvmlSampler::slow_read_due(DeviceState& state) {
+  auto now = std::chrono::steady_clock::now();
+  if (now < state.next_slow_read) return false;
+  state.next_slow_read = now + options_.slow_read_interval;
+  return true;
+}
+
 bool NvmlSampler::call(GpuReading& reading, DeviceState& state, const char* name,
                        const std::function<nvmlReturn_t()>& function) {
   if (state.lost || state.unsupported.contains(name)) return false;
   auto started = std::chrono::steady_clock::now();
   nvmlReturn_t code = function();
-  if (auto took = std::chrono::steady_clock::now() - started; took >= options_.slow_call) {
+  auto took = std::chrono::steady_clock::now() - started;
+  record_cost(name, std::chrono::duration<double>(took).count());
+  if (took >= options_.slow_call) {
     NvmlCallKey key{reading.uuid, reading.index, name};
     ++slow_calls_[key];
     last_slow_call_ = NvmlSlowCall{key, std::chrono::duration<double>(took).count(), std::chrono::system_clock::now()};
@@ -128,6 +145,7 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted
         continue;
       }
     }
+    state.slow_read_this_cycle = slow_read_due(state);
     read_identity(device, reading, state, fs);
     read_utilization_and_memory(device, reading, state);
     read_thermal_and_power(device, reading, state);
@@ -254,10 +272,14 @@ void NvmlSampler::read_thermal_and_power(nvmlDevice_t device, GpuReading& r, Dev
     r.power_limits_watts["max"] = max * kMilliwatt;
   }
   unsigned long long millijoules = 0;
-  if (api_.total_energy && call(r, s, "nvmlDeviceGetTotalEnergyConsumption",
-                                [&] { return api_.total_energy(device, &millijoules); })) {
-    r.energy_joules = static_cast<double>(millijoules) / 1000.0;
+  if (s.slow_read_this_cycle) {
+    s.energy_joules.reset();
+    if (api_.total_energy && call(r, s, "nvmlDeviceGetTotalEnergyConsumption",
+                                  [&] { return api_.total_energy(device, &millijoules); })) {
+      s.energy_joules = static_cast<double>(millijoules) / 1000.0;
+    }
   }
+  r.energy_joules = s.energy_joules;
 }
 
 void NvmlSampler::read_clocks(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
@@ -269,10 +291,23 @@ void NvmlSampler::read_clocks(nvmlDevice_t device, GpuReading& r, DeviceState& s
     if (api_.clock && call(r, s, current.c_str(), [&, t = type] { return api_.clock(device, t, &mhz); })) {
       r.clocks_hertz[name] = mhz * kMegahertz;
     }
-    std::string maximum = std::string("nvmlDeviceGetMaxClockInfo/") + name;
-    if (api_.max_clock && call(r, s, maximum.c_str(), [&, t = type] { return api_.max_clock(device, t, &mhz); })) {
-      r.max_clocks_hertz[name] = mhz * kMegahertz;
+  }
+  if (!s.max_clocks_hertz) {
+    for (const auto& [name, type] : clocks) {
+      std::string maximum = std::string("nvmlDeviceGetMaxClockInfo/") + name;
+      if (api_.max_clock && call(r, s, maximum.c_str(), [&, t = type] { return api_.max_clock(device, t, &mhz); })) {
+        r.max_clocks_hertz[name] = mhz * kMegahertz;
+      }
     }
+    // A failed read (other than NOT_SUPPORTED, which is remembered) is tried again next cycle.
+    bool complete = true;
+    for (const auto& [name, type] : clocks) {
+      complete &= r.max_clocks_hertz.contains(name) ||
+                  s.unsupported.contains(std::string("nvmlDeviceGetMaxClockInfo/") + name);
+    }
+    if (complete && !s.lost) s.max_clocks_hertz = r.max_clocks_hertz;
+  } else {
+    r.max_clocks_hertz = *s.max_clocks_hertz;
   }
   nvmlPstates_t pstate = 32;
   if (api_.performance_state &&
@@ -345,16 +380,20 @@ void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s)
   read_uint("nvmlDeviceGetCurrPcieLinkWidth", api_.pcie_width, r.pcie_width);
   read_uint("nvmlDeviceGetMaxPcieLinkWidth", api_.pcie_width_max, r.pcie_width_max);
   constexpr double kKilobyte = 1024.0;  // NVML reports PCIe throughput in KB/s
-  if (api_.pcie_throughput) {
+  if (api_.pcie_throughput && s.slow_read_this_cycle) {
+    s.pcie_transmit_bytes_per_second.reset();
+    s.pcie_receive_bytes_per_second.reset();
     if (call(r, s, "nvmlDeviceGetPcieThroughput/tx",
              [&] { return api_.pcie_throughput(device, NVML_PCIE_UTIL_TX_BYTES, &value); })) {
-      r.pcie_transmit_bytes_per_second = value * kKilobyte;
+      s.pcie_transmit_bytes_per_second = value * kKilobyte;
     }
     if (call(r, s, "nvmlDeviceGetPcieThroughput/rx",
              [&] { return api_.pcie_throughput(device, NVML_PCIE_UTIL_RX_BYTES, &value); })) {
-      r.pcie_receive_bytes_per_second = value * kKilobyte;
+      s.pcie_receive_bytes_per_second = value * kKilobyte;
     }
   }
+  r.pcie_transmit_bytes_per_second = s.pcie_transmit_bytes_per_second;
+  r.pcie_receive_bytes_per_second = s.pcie_receive_bytes_per_second;
   if (api_.pcie_replay_counter &&
       call(r, s, "nvmlDeviceGetPcieReplayCounter", [&] { return api_.pcie_replay_counter(device, &value); })) {
     r.pcie_replays = value;

@@ -26,6 +26,11 @@ struct NvmlSamplerOptions {
   // A call slower than this is counted: after a collection timed out
   // (a hung driver call), this says which GPU and call it was.
   std::chrono::milliseconds slow_call{1000};
+  // PCIe throughput and the energy counter block inside the driver (NVML
+  // samples PCIe over 20 ms per direction; the energy query took 12 ms on
+  // an H100 with driver 580): they are read at most this often, and the last
+  // values are exported in between. Zero reads them every cycle.
+  std::chrono::milliseconds slow_read_interval{30000};
 };
 
 struct NvmlErrorKey {
@@ -41,6 +46,15 @@ struct NvmlCallKey {
   unsigned index = 0;
   std::string call;
   auto operator<=>(const NvmlCallKey&) const = default;
+};
+
+// Time spent in one NVML entry point, summed over every GPU: some calls
+// block inside the driver (sampling windows, firmware queries), and this
+// is how an operator finds out which, on their own driver and GPUs.
+struct NvmlCallCost {
+  std::uint64_t calls = 0;
+  double total_seconds = 0;
+  double max_seconds = 0;
 };
 
 struct NvmlSlowCall {
@@ -61,16 +75,25 @@ class NvmlSampler {
   const std::map<NvmlErrorKey, std::uint64_t>& errors() const { return errors_; }
   const std::map<NvmlCallKey, std::uint64_t>& slow_calls() const { return slow_calls_; }
   const std::optional<NvmlSlowCall>& last_slow_call() const { return last_slow_call_; }
+  const std::map<std::string, NvmlCallCost, std::less<>>& call_costs() const { return call_costs_; }
 
  private:
   struct DeviceState {
     std::set<std::string> unsupported;  // calls that answered NOT_SUPPORTED
     bool lost = false;
     unsigned long long last_process_sample = 0;  // NVML timestamp for process utilization
+    // Maximum clocks are a property of the part: read once (1.5 ms each on an H100).
+    std::optional<std::map<std::string, double>> max_clocks_hertz;
+    std::chrono::steady_clock::time_point next_slow_read{};
+    bool slow_read_this_cycle = false;
+    std::optional<double> pcie_transmit_bytes_per_second, pcie_receive_bytes_per_second, energy_joules;
   };
+  // True when this cycle reads the slow fields of `state` (and schedules the next read).
+  bool slow_read_due(DeviceState& state);
   // Runs one NVML call for `reading`; true on success. Handles
   // NOT_SUPPORTED (remembered), GPU_IS_LOST (device down) and counts others.
   bool call(GpuReading& reading, DeviceState& state, const char* name, const std::function<nvmlReturn_t()>& function);
+  void record_cost(std::string_view call, double seconds);
 
   // Reads `fields` in one nvmlDeviceGetFieldValues call. `capability` names
   // them together: NOT_SUPPORTED for any of them stops asking, other
@@ -98,6 +121,7 @@ class NvmlSampler {
   std::set<std::string> hidden_;
   std::map<NvmlCallKey, std::uint64_t> slow_calls_;
   std::optional<NvmlSlowCall> last_slow_call_;
+  std::map<std::string, NvmlCallCost, std::less<>> call_costs_;
 };
 
 }  // namespace ainode
