@@ -10,6 +10,7 @@
 #include "collectors/network/network_collector.hpp"
 #include "collectors/numa/numa_collector.hpp"
 #include "collectors/pcie/pcie_collector.hpp"
+#include "collectors/power/bmc_collector.hpp"
 #include "collectors/power/hwmon_collector.hpp"
 #include "collectors/power/rapl_collector.hpp"
 #include "collectors/pressure/pressure_collector.hpp"
@@ -40,6 +41,8 @@ const std::vector<CollectorFactory>& builtin_collectors() {
       {"rapl", "CPU package energy and power (RAPL)", true, [](const Config&) { return std::make_unique<RaplCollector>(); }},
       {"hwmon", "Hardware monitoring chips: temperature, power, energy, voltage, current, fans", true,
        [](const Config&) { return std::make_unique<HwmonCollector>(); }},
+      {"bmc", "Node power from the BMC through IPMI DCMI (in-band, /dev/ipmi0)", false,
+       [](const Config& c) { return std::make_unique<BmcCollector>(c.bmc); }},
       {"numa", "NUMA nodes: memory, placement counters, distances, CPU and interrupts", true,
        [](const Config&) { return std::make_unique<NumaCollector>(); }},
       {"pcie", "PCIe links and NUMA placement of GPUs, NICs and accelerators", true,

@@ -70,6 +70,13 @@ struct PowerConfig {
   std::int64_t node_envelope_watts = 0;
 };
 
+// The BMC collector (IPMI DCMI power reading, in-band); off unless enabled.
+struct BmcConfig {
+  std::string device = "/dev/ipmi0";
+  Duration interval = std::chrono::seconds(10);  // BMCs refresh their reading about once a second at best
+  Duration timeout = std::chrono::seconds(5);    // a request outstanding longer than this is stuck
+};
+
 struct GpuConfig {
   std::string nvml_library = "libnvidia-ml.so.1";  // dlopen()ed; a path or a soname
   bool enable_mig = true;
@@ -97,6 +104,7 @@ struct Config {
   NetworkConfig network;
   GpuConfig gpu;
   PowerConfig power;
+  BmcConfig bmc;
   std::string config_file;  // the TOML file that was read, or "" for none
 };
 

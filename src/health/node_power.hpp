@@ -2,7 +2,7 @@
 // Whole-node power from the best source present, integrated into energy.
 //
 // Sources, best first:
-//   "bmc"              ainode_bmc_power_watts{reading="current"} (IPMI DCMI; not built yet)
+//   "bmc"              ainode_bmc_power_watts{reading="current"} (IPMI DCMI, the bmc collector)
 //   "acpi_power_meter" hwmon power of an ACPI power meter chip (whole system)
 //   "components"       sum of RAPL package power (CPU packages, DRAM is inside
 //                      the package domain on most servers) and GPU power
