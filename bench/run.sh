@@ -22,26 +22,9 @@ rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 
 # --- 1. CPU per collection cycle against the read floor -------------------
-# The files a cycle touches, as the kernel saw them (strace), so the floor
-# reads exactly the same set.
-# -ff: one trace file per thread, so no call is split into
-# "unfinished"/"resumed" halves that the parser below would miss.
-strace -ff -qq -e trace=openat,statfs -o "$TMP/trace" "$BUILD/bench/bench_cycle_cost" 1 >/dev/null
-cat "$TMP"/trace.* >"$TMP/trace"
-python3 - "$TMP/trace" >"$TMP/files" <<'PY'
-import re, sys
-seen = {}
-for line in open(sys.argv[1]):
-    m = re.search(r'openat\(AT_FDCWD, "([^"]+)", ([A-Z_|]+)[^)]*\) = (-?\d+)', line)
-    if m and int(m.group(3)) >= 0 and m.group(1).startswith(("/proc/", "/sys/")):
-        seen[m.group(1)] = "D" if "O_DIRECTORY" in m.group(2) else "F"
-        continue
-    m = re.search(r'statfs\("([^"]+)", .*\) = 0', line)
-    if m:
-        seen[m.group(1)] = "S"
-for path, kind in seen.items():
-    print(kind, path)
-PY
+# The files a cycle touches, as the kernel saw them, so the floor reads
+# exactly the same set.
+bench/files_read.sh "$BUILD/bench/bench_cycle_cost" 1 >"$TMP/files"
 read -r ours_line < <("$BUILD/bench/bench_cycle_cost" "$CYCLES")
 read -r floor_line < <("$BUILD/bench/bench_read_floor" "$TMP/files" "$CYCLES")
 ours=$(sed -E 's/.*cpu_seconds_per_cycle=([0-9.]+).*/\1/' <<<"$ours_line")
@@ -52,6 +35,9 @@ entries=$(sed -E 's/entries=([0-9]+).*/\1/' <<<"$floor_line")
 # our overhead: the simulator's own work is included).
 gpu_line=$("$BUILD/bench/bench_gpu_cycle_cost" "$BUILD/nvml_sim/libnvidia-ml.so.1" scenarios/h100x8.toml 2000)
 gpu_cpu=$(sed -E 's/.*cpu_seconds_per_cycle=([0-9.]+).*/\1/' <<<"$gpu_line")
+
+# Per collector (power, fabric, topology) against its own read floor.
+bench/per_collector.sh "$CYCLES" >"$TMP/per_collector"
 
 # --- 2. and 3. both servers side by side -----------------------------------
 ainode_port=$(free_port)
@@ -119,4 +105,11 @@ ratio **$(ratio "$ours" "$floor")×** the floor.
 GPU collection, 8 simulated H100s (\`scenarios/h100x8.toml\`, every NVML query, metrics and status detail):
 **$(python3 -c "print(f'{$gpu_cpu*1000:.3f}')") ms CPU per cycle**, i.e. $(python3 -c "print(f'{$gpu_cpu*100:.3f}')")% of one core at a 1 s interval
 ($(python3 -c "print(f'{$gpu_cpu*1e6/8:.0f}')") µs per GPU; the simulator's own work included).
+
+Power, fabric and topology collectors alone, each against the floor of reading its own files
+(\`bench/per_collector.sh\`; "fixture" runs on the committed real-shaped tree, which has the
+RAPL zones, hwmon chips and IB ports this host may lack; each figure includes building one
+snapshot and rendering it, about 0.03 ms with no collector output):
+
+$(cat "$TMP/per_collector")
 MD
