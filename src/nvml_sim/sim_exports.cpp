@@ -251,12 +251,12 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t device, int count
           v.nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
           continue;
         }
-        if (v.scopeId != NVML_SCOPE_ALL_LINKS && v.scopeId >= links) {
+        if (v.scopeId != kNvmlScopeAllLinks && v.scopeId >= links) {
           v.nvmlReturn = NVML_ERROR_INVALID_ARGUMENT;
           continue;
         }
         double kib = State::get().nvlink_data_kib(g, t, v.fieldId == NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX);
-        if (v.scopeId != NVML_SCOPE_ALL_LINKS) kib /= links;
+        if (v.scopeId != kNvmlScopeAllLinks) kib /= links;
         v.valueType = NVML_VALUE_TYPE_UNSIGNED_LONG_LONG;
         v.value.ullVal = static_cast<unsigned long long>(std::llround(kib));
         v.nvmlReturn = NVML_SUCCESS;

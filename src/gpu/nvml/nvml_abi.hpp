@@ -116,7 +116,8 @@ inline constexpr unsigned int NVML_FI_DEV_MEMORY_TEMP = 82;
 // the link, or UINT_MAX for the sum over all links.
 inline constexpr unsigned int NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX = 138;
 inline constexpr unsigned int NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX = 139;
-inline constexpr unsigned int NVML_SCOPE_ALL_LINKS = 0xFFFFFFFFU;
+// nvml.h names no constant for the all-links scope; ours is not spelt like NVIDIA's.
+inline constexpr unsigned int kNvmlScopeAllLinks = 0xFFFFFFFFU;
 
 // nvmlFieldValue_t::valueType: which member of the nvmlValue_t union is set.
 typedef enum {
@@ -165,6 +166,8 @@ typedef struct {
 // nvmlProcessInfo_t (32 bytes), but drivers write 24-byte entries for _v3,
 // and NVIDIA's own bindings use this 24-byte layout for it: an array of the
 // 32-byte struct would be read at the wrong stride from the second entry on.
+// CUDA 13.0's nvml.h agrees: `} nvmlProcessInfo_v2_t, nvmlProcessInfo_t;`
+// is this 24-byte struct, and _v3 takes it (scripts/nvml_abi_check.py).
 typedef struct {
   unsigned int pid;
   unsigned long long usedGpuMemory;

@@ -432,7 +432,7 @@ void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s)
   std::vector<nvmlFieldValue_t> data(2);
   data[0].fieldId = NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX;
   data[1].fieldId = NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX;
-  data[0].scopeId = data[1].scopeId = NVML_SCOPE_ALL_LINKS;
+  data[0].scopeId = data[1].scopeId = kNvmlScopeAllLinks;
   if (read_fields(device, r, s, "nvmlDeviceGetFieldValues/nvlink_throughput", data)) {
     constexpr double kKibibyte = 1024.0;
     if (auto tx = nvml_field_value(data[0])) r.nvlink_transmit_bytes = *tx * kKibibyte;
