@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build test run bench docs clean
+.PHONY: deps configure build test run bench docs package clean
 
 deps:
 	./scripts/install-deps.sh
@@ -26,6 +26,10 @@ bench: build
 # docs/metrics.md is generated from the metric catalogue.
 docs: build
 	./$(BUILD_DIR)/ainode catalogue > docs/metrics.md
+
+# Debian package of the binary, systemd unit and default config (CPack).
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every build, test and benchmark dependency from Debian 12
-# packages. Idempotent: does nothing when all packages are present.
+# packages, plus the npm packages of tools/k8s-validate (the Kubernetes API
+# schemas the deployment test validates against). Idempotent: does nothing
+# when all are present.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git python3 curl
@@ -8,12 +10,26 @@ packages=(
   libgtest-dev libgmock-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   prometheus prometheus-node-exporter wrk strace
+  yamllint systemd
 )
+# Tools that may already come from elsewhere on the machine: the Debian
+# package only when the command is missing.
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+install_npm_tools() {
+  local tools
+  tools="$(cd "$(dirname "$0")/.." && pwd)/tools/k8s-validate"
+  [ -d "$tools/node_modules/kubernetes-models" ] && return 0
+  echo "installing npm packages of $tools (package-lock.json)"
+  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
+}
 if [ ${#missing[@]} -eq 0 ]; then
+  install_npm_tools
   exit 0
 fi
 echo "installing: ${missing[*]}"
@@ -27,3 +43,4 @@ export DEBIAN_FRONTEND=noninteractive
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   "${sudo_cmd[@]}" systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
 fi
+install_npm_tools

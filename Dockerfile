@@ -1,0 +1,30 @@
+# ainode container image: built on Debian 12 (the build type CI tests,
+# RelWithDebInfo, then stripped), run on Debian 12 slim with only the shared
+# libraries it links.
+#   docker build -t ainode:0.1.0 .
+# The NVIDIA driver's libnvidia-ml.so.1 is not in the image: the NVIDIA
+# container toolkit mounts it when the pod sets NVIDIA_DRIVER_CAPABILITIES=utility.
+
+FROM debian:12-slim AS build
+WORKDIR /src
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends build-essential cmake ninja-build pkg-config git \
+      libboost-dev zlib1g-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev \
+      libfreeipmi-dev ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY . .
+RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
+ && cmake --build /build --target ainode \
+ && strip /build/ainode
+
+FROM debian:12-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libfmt9 libspdlog1.10 libtomlplusplus3 libfreeipmi17 zlib1g \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /build/ainode /usr/bin/ainode
+COPY deploy/ainode.toml /etc/ainode/ainode.toml
+EXPOSE 9100
+# Root in the container for RAPL energy files, /dev/ipmi0 and other users'
+# /proc entries; the DaemonSet drops every capability (deploy/kubernetes/README.md).
+ENTRYPOINT ["/usr/bin/ainode"]
+CMD ["--config", "/etc/ainode/ainode.toml"]
