@@ -71,17 +71,20 @@ void append_family(std::string& out, const Family& family, ExpositionFormat form
   }
   for (const Sample& sample : family.samples) {
     out += desc.name;
-    if (!desc.labels.empty()) {
-      out.push_back('{');
-      for (std::size_t i = 0; i < desc.labels.size(); ++i) {
-        if (i > 0) out.push_back(',');
-        out += desc.labels[i];
-        out += "=\"";
-        append_label_value(out, sample.label_values[i]);
-        out.push_back('"');
-      }
-      out.push_back('}');
+    // A label with an empty value is the same series as one without the
+    // label (Prometheus data model), so it is not written: pod labels on a
+    // node without Kubernetes cost nothing.
+    bool opened = false;
+    for (std::size_t i = 0; i < desc.labels.size(); ++i) {
+      if (sample.label_values[i].empty()) continue;
+      out.push_back(opened ? ',' : '{');
+      opened = true;
+      out += desc.labels[i];
+      out += "=\"";
+      append_label_value(out, sample.label_values[i]);
+      out.push_back('"');
     }
+    if (opened) out.push_back('}');
     out.push_back(' ');
     append_value(out, sample.value);
     out.push_back('\n');

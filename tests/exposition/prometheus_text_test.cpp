@@ -78,3 +78,17 @@ TEST(PrometheusText, LabelCountMismatchIsAProgrammingError) {
   MetricSet set;
   EXPECT_THROW(set.add(kCounter, {"a", "b"}, 1), std::logic_error);
 }
+
+TEST(PrometheusText, EmptyLabelValuesAreNotWritten) {
+  static const MetricDesc kPod{"ainode_test_pod_ratio", MetricType::gauge, "", "Per pod.", {"gpu", "namespace", "pod"}};
+  MetricSet set;
+  set.add(kPod, {"0", "ml", "trainer-0"}, 1);
+  set.add(kPod, {"1", "", ""}, 0.5);
+  set.add(kPod, {"", "", ""}, 0.25);
+  for (auto format : {ExpositionFormat::prometheus_text, ExpositionFormat::openmetrics}) {
+    std::string text = render_exposition(set.families(), format);
+    EXPECT_NE(text.find("ainode_test_pod_ratio{gpu=\"0\",namespace=\"ml\",pod=\"trainer-0\"} 1\n"), std::string::npos);
+    EXPECT_NE(text.find("ainode_test_pod_ratio{gpu=\"1\"} 0.5\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("ainode_test_pod_ratio 0.25\n"), std::string::npos) << text;
+  }
+}
