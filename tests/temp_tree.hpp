@@ -36,6 +36,7 @@ class TempTree {
   }
   void mkdir(const std::string& relative) const { std::filesystem::create_directories(dir_ / relative); }
   HostFs fs() const { return HostFs(dir_ / "proc", dir_ / "sys", dir_ / "rootfs"); }
+  const std::filesystem::path& path() const { return dir_; }
 
  private:
   std::filesystem::path dir_;

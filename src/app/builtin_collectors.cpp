@@ -30,7 +30,9 @@ const std::vector<CollectorFactory>& builtin_collectors() {
       {"pressure", "Pressure stall information (PSI)", true,
        [](const Config&) { return std::make_unique<PressureCollector>(); }},
       {"processes", "Process counts and top-N processes", true,
-       [](const Config& c) { return std::make_unique<ProcessesCollector>(static_cast<std::size_t>(c.processes.top_n)); }},
+       [](const Config& c) {
+         return std::make_unique<ProcessesCollector>(static_cast<std::size_t>(c.processes.top_n), c.k8s.attribution);
+       }},
       {"filesystem", "Filesystem space and inodes", true,
        [](const Config& c) { return std::make_unique<FilesystemCollector>(c.filesystem); }},
       {"disk", "Block device I/O", true, [](const Config& c) { return std::make_unique<DiskCollector>(c.disk); }},
@@ -48,7 +50,7 @@ const std::vector<CollectorFactory>& builtin_collectors() {
       {"pcie", "PCIe links and NUMA placement of GPUs, NICs and accelerators", true,
        [](const Config&) { return std::make_unique<PcieCollector>(); }},
       {"infiniband", "InfiniBand and RoCE ports", true, [](const Config&) { return std::make_unique<InfinibandCollector>(); }},
-      {"gpu", "NVIDIA GPUs through NVML", true, [](const Config& c) { return std::make_unique<GpuCollector>(c.gpu); }},
+      {"gpu", "NVIDIA GPUs through NVML", true, [](const Config& c) { return std::make_unique<GpuCollector>(c.gpu, c.k8s.attribution); }},
   };
   return factories;
 }

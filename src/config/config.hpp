@@ -93,6 +93,12 @@ struct GpuConfig {
   Duration slow_read_interval = std::chrono::seconds(30);
 };
 
+struct K8sConfig {
+  // namespace/pod/container labels on process and GPU process series, from
+  // cgroups and the kubelet's container log links (docs/kubernetes.md).
+  bool attribution = true;
+};
+
 struct Config {
   WebConfig web;
   PathConfig path;
@@ -105,6 +111,7 @@ struct Config {
   GpuConfig gpu;
   PowerConfig power;
   BmcConfig bmc;
+  K8sConfig k8s;
   std::string config_file;  // the TOML file that was read, or "" for none
 };
 

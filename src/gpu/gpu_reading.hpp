@@ -17,6 +17,9 @@ struct GpuProcessReading {
   std::optional<double> memory_bytes;
   std::optional<double> sm_utilization_ratio;
   std::optional<unsigned> gpu_instance, compute_instance;  // MIG placement of the process
+  // Kubernetes owner from the process's cgroup ("" outside a pod); exact even
+  // when several pods share the GPU by time-slicing.
+  std::string namespace_name, pod, container;
 };
 
 struct MigDeviceReading {

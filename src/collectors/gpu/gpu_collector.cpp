@@ -25,10 +25,11 @@ std::string cuda_version_string(int version) {
 }
 }  // namespace
 
-GpuCollector::GpuCollector(const GpuConfig& config)
+GpuCollector::GpuCollector(const GpuConfig& config, bool attribute_pods)
     : config_(config),
       visible_(DeviceFilter::parse(from_environment(config.visible_devices, "NVIDIA_VISIBLE_DEVICES"))),
-      mig_devices_(DeviceFilter::parse(from_environment(config.mig_config_devices, "NVIDIA_MIG_CONFIG_DEVICES"))) {}
+      mig_devices_(DeviceFilter::parse(from_environment(config.mig_config_devices, "NVIDIA_MIG_CONFIG_DEVICES"))),
+      pods_(attribute_pods ? std::make_unique<PodAttributor>() : nullptr) {}
 
 GpuCollector::~GpuCollector() {
   watcher_.reset();  // stop the event thread before NVML goes away
@@ -93,6 +94,17 @@ void GpuCollector::collect(CollectContext& context, MetricSet& out) {
   for (auto& reading : sampler_->sample(context.fs, wanted)) {
     if (!mig_devices_.matches(reading.index, reading.uuid)) reading.mig_devices.clear();
     gpus.push_back(std::move(reading));
+  }
+  if (pods_) {
+    pods_->begin_cycle(context.fs, context.monotonic_time);
+    for (auto& gpu : gpus) {
+      for (auto& process : gpu.processes) {
+        PodRef pod = pods_->attribute(context.fs, static_cast<int>(process.pid));
+        process.namespace_name = std::move(pod.namespace_name);
+        process.pod = std::move(pod.pod);
+        process.container = std::move(pod.container);
+      }
+    }
   }
   auto events = events_.snapshot();
   if (!sampler_->hidden().empty()) remove_events_of(sampler_->hidden(), events);

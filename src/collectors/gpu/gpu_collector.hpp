@@ -9,6 +9,7 @@
 #include "gpu/nvml/nvml_event_watcher.hpp"
 #include "gpu/nvml/nvml_library.hpp"
 #include "gpu/nvml/nvml_sampler.hpp"
+#include "k8s/pod_attributor.hpp"
 
 namespace ainode {
 
@@ -18,7 +19,8 @@ namespace ainode {
 // why in /v1/status (and once in the log, as a warning).
 class GpuCollector : public Collector {
  public:
-  explicit GpuCollector(const GpuConfig& config);
+  // `attribute_pods`: label GPU processes with their Kubernetes pod (k8s.attribution).
+  explicit GpuCollector(const GpuConfig& config, bool attribute_pods = true);
   ~GpuCollector() override;
   std::string_view name() const override { return "gpu"; }
   std::vector<const MetricDesc*> describe() const override;
@@ -40,6 +42,7 @@ class GpuCollector : public Collector {
   std::unique_ptr<NvmlSampler> sampler_;
   std::unique_ptr<NvmlEventWatcher> watcher_;
   std::string events_status_;
+  std::unique_ptr<PodAttributor> pods_;
 };
 
 }  // namespace ainode

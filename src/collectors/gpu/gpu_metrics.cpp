@@ -82,9 +82,10 @@ const MetricDesc kNvlinkData{"ainode_gpu_nvlink_data_bytes_total", MetricType::c
                              with({"direction"})};
 const MetricDesc kProcessMemory{"ainode_gpu_process_memory_bytes", MetricType::gauge, "bytes",
                                 "Device memory of a process (compute and graphics); at most gpu.max_processes per GPU.",
-                                with({"pid", "process"})};
+                                with({"pid", "process", "namespace", "pod", "container"})};
 const MetricDesc kProcessSm{"ainode_gpu_process_sm_utilization_ratio", MetricType::gauge, "ratio",
-                            "SM utilization of a process over NVML's last samples.", with({"pid", "process"})};
+                            "SM utilization of a process over NVML's last samples.",
+                            with({"pid", "process", "namespace", "pod", "container"})};
 const MetricDesc kMigMode{"ainode_gpu_mig_mode", MetricType::gauge, "", "1 if MIG is enabled.", kGpu};
 const MetricDesc kMigModePending{"ainode_gpu_mig_mode_pending", MetricType::gauge, "",
                                  "1 if MIG will be enabled after the next reset.", kGpu};
@@ -127,6 +128,10 @@ const MetricDesc kCompatTemperature{"ainode_gpu_temperature_celsius_compat", Met
 
 double unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+std::vector<std::string> process_labels(const GpuReading& g, const GpuProcessReading& p) {
+  return {std::to_string(g.index), g.uuid, std::to_string(p.pid), p.name, p.namespace_name, p.pod, p.container};
 }
 
 }  // namespace
@@ -240,13 +245,13 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
   }
   for (const auto& g : in.gpus) {
     for (const auto& p : g.processes) {
-      if (p.memory_bytes) out.add(kProcessMemory, {std::to_string(g.index), g.uuid, std::to_string(p.pid), p.name}, *p.memory_bytes);
+      if (p.memory_bytes) out.add(kProcessMemory, process_labels(g, p), *p.memory_bytes);
     }
   }
   for (const auto& g : in.gpus) {
     for (const auto& p : g.processes) {
       if (p.sm_utilization_ratio) {
-        out.add(kProcessSm, {std::to_string(g.index), g.uuid, std::to_string(p.pid), p.name}, *p.sm_utilization_ratio);
+        out.add(kProcessSm, process_labels(g, p), *p.sm_utilization_ratio);
       }
     }
   }

@@ -71,7 +71,10 @@ json gpu_status_json(const std::vector<GpuReading>& gpus, const GpuEventLog::Cou
                                {"memory_bytes", value_or_null(p.memory_bytes)},
                                {"sm_utilization_ratio", value_or_null(p.sm_utilization_ratio)},
                                {"gpu_instance", value_or_null(p.gpu_instance)},
-                               {"compute_instance", value_or_null(p.compute_instance)}});
+                               {"compute_instance", value_or_null(p.compute_instance)},
+                               {"namespace", p.namespace_name},
+                               {"pod", p.pod},
+                               {"container", p.container}});
     }
     list.push_back(json{
         {"index", g.index},

@@ -15,11 +15,11 @@ const MetricDesc kByState{"ainode_processes_state", MetricType::gauge, "",
 const MetricDesc kProcessCpu{"ainode_process_cpu_seconds_total", MetricType::counter, "seconds",
                              "CPU time (user + system) of the top-N processes by recent CPU and by RSS; at most "
                              "2 x processes.top_n series.",
-                             {"pid", "name"}};
+                             {"pid", "name", "namespace", "pod", "container"}};
 const MetricDesc kProcessRss{"ainode_process_resident_memory_bytes", MetricType::gauge, "bytes",
                              "Resident memory of the top-N processes by recent CPU and by RSS; at most "
                              "2 x processes.top_n series.",
-                             {"pid", "name"}};
+                             {"pid", "name", "namespace", "pod", "container"}};
 }  // namespace
 
 std::vector<const MetricDesc*> ProcessesCollector::describe() const {
@@ -54,13 +54,21 @@ void ProcessesCollector::collect(CollectContext& context, MetricSet& out) {
   static const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   static const double page_size = static_cast<double>(sysconf(_SC_PAGESIZE));
   auto chosen = select_top_processes(processes, previous_cpu_ticks_, top_n_);
-  for (auto i : chosen) {
-    const auto& p = processes[i];
-    out.add(kProcessCpu, {std::to_string(p.pid), p.comm}, static_cast<double>(p.utime_ticks + p.stime_ticks) / ticks);
+  if (attributor_) attributor_->begin_cycle(context.fs, context.monotonic_time);
+  std::vector<PodRef> pods(chosen.size());
+  for (std::size_t k = 0; k < chosen.size() && attributor_; ++k) {
+    const auto& p = processes[chosen[k]];
+    pods[k] = attributor_->attribute(context.fs, static_cast<int>(p.pid), p.start_time_ticks);
   }
-  for (auto i : chosen) {
-    const auto& p = processes[i];
-    out.add(kProcessRss, {std::to_string(p.pid), p.comm}, static_cast<double>(p.rss_pages) * page_size);
+  for (std::size_t k = 0; k < chosen.size(); ++k) {
+    const auto& p = processes[chosen[k]];
+    out.add(kProcessCpu, {std::to_string(p.pid), p.comm, pods[k].namespace_name, pods[k].pod, pods[k].container},
+            static_cast<double>(p.utime_ticks + p.stime_ticks) / ticks);
+  }
+  for (std::size_t k = 0; k < chosen.size(); ++k) {
+    const auto& p = processes[chosen[k]];
+    out.add(kProcessRss, {std::to_string(p.pid), p.comm, pods[k].namespace_name, pods[k].pod, pods[k].container},
+            static_cast<double>(p.rss_pages) * page_size);
   }
 
   previous_cpu_ticks_.clear();
