@@ -3,6 +3,7 @@
 // collection.
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "app/family_lookup.hpp"
 #include "core/collector.hpp"
@@ -36,6 +37,18 @@ inline Collected collect_once(Collector& collector, const HostFs& fs = fixture_f
   out.warnings = std::move(context.warnings);
   out.details = std::move(context.details);
   return out;
+}
+
+// Collects until `done` holds or three seconds pass: for collectors whose
+// source answers on a thread of its own (BMC, kubelet).
+template <typename Done>
+Collected collect_until(Collector& collector, Done done) {
+  Collected c = collect_once(collector);
+  for (int i = 0; i < 300 && !done(c); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    c = collect_once(collector);
+  }
+  return c;
 }
 
 }  // namespace ainode::testing

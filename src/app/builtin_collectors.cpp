@@ -5,6 +5,7 @@
 #include "collectors/filesystem/filesystem_collector.hpp"
 #include "collectors/gpu/gpu_collector.hpp"
 #include "collectors/infiniband/infiniband_collector.hpp"
+#include "collectors/k8s/kubelet_collector.hpp"
 #include "collectors/memory/memory_collector.hpp"
 #include "collectors/network/netstat_collector.hpp"
 #include "collectors/network/network_collector.hpp"
@@ -17,52 +18,74 @@
 #include "collectors/processes/processes_collector.hpp"
 #include "collectors/system/system_collectors.hpp"
 #include "collectors/thermal/thermal_collector.hpp"
+#include "core/text.hpp"
 
 namespace ainode {
 
 const std::vector<CollectorFactory>& builtin_collectors() {
   static const std::vector<CollectorFactory> factories = {
       {"cpu", "CPU time, utilization, context switches, frequency", true,
-       [](const Config&) { return std::make_unique<CpuCollector>(); }},
-      {"loadavg", "Load averages", true, [](const Config&) { return std::make_unique<LoadavgCollector>(); }},
-      {"time", "Uptime and wall clock", true, [](const Config&) { return std::make_unique<TimeCollector>(); }},
-      {"memory", "Memory, swap, paging", true, [](const Config&) { return std::make_unique<MemoryCollector>(); }},
+       [](const Config&, const SharedSources&) { return std::make_unique<CpuCollector>(); }},
+      {"loadavg", "Load averages", true, [](const Config&, const SharedSources&) { return std::make_unique<LoadavgCollector>(); }},
+      {"time", "Uptime and wall clock", true, [](const Config&, const SharedSources&) { return std::make_unique<TimeCollector>(); }},
+      {"memory", "Memory, swap, paging", true, [](const Config&, const SharedSources&) { return std::make_unique<MemoryCollector>(); }},
       {"pressure", "Pressure stall information (PSI)", true,
-       [](const Config&) { return std::make_unique<PressureCollector>(); }},
+       [](const Config&, const SharedSources&) { return std::make_unique<PressureCollector>(); }},
       {"processes", "Process counts and top-N processes", true,
-       [](const Config& c) {
+       [](const Config& c, const SharedSources&) {
          return std::make_unique<ProcessesCollector>(static_cast<std::size_t>(c.processes.top_n), c.k8s.attribution);
        }},
       {"filesystem", "Filesystem space and inodes", true,
-       [](const Config& c) { return std::make_unique<FilesystemCollector>(c.filesystem); }},
-      {"disk", "Block device I/O", true, [](const Config& c) { return std::make_unique<DiskCollector>(c.disk); }},
+       [](const Config& c, const SharedSources&) { return std::make_unique<FilesystemCollector>(c.filesystem); }},
+      {"disk", "Block device I/O", true, [](const Config& c, const SharedSources&) { return std::make_unique<DiskCollector>(c.disk); }},
       {"network", "Network interfaces", true,
-       [](const Config& c) { return std::make_unique<NetworkCollector>(c.network); }},
-      {"netstat", "TCP and UDP counters", true, [](const Config&) { return std::make_unique<NetstatCollector>(); }},
-      {"thermal", "Thermal zones", true, [](const Config&) { return std::make_unique<ThermalCollector>(); }},
-      {"rapl", "CPU package energy and power (RAPL)", true, [](const Config&) { return std::make_unique<RaplCollector>(); }},
+       [](const Config& c, const SharedSources&) { return std::make_unique<NetworkCollector>(c.network); }},
+      {"netstat", "TCP and UDP counters", true, [](const Config&, const SharedSources&) { return std::make_unique<NetstatCollector>(); }},
+      {"thermal", "Thermal zones", true, [](const Config&, const SharedSources&) { return std::make_unique<ThermalCollector>(); }},
+      {"rapl", "CPU package energy and power (RAPL)", true, [](const Config&, const SharedSources&) { return std::make_unique<RaplCollector>(); }},
       {"hwmon", "Hardware monitoring chips: temperature, power, energy, voltage, current, fans", true,
-       [](const Config&) { return std::make_unique<HwmonCollector>(); }},
+       [](const Config&, const SharedSources&) { return std::make_unique<HwmonCollector>(); }},
       {"bmc", "Node power from the BMC through IPMI DCMI (in-band, /dev/ipmi0)", false,
-       [](const Config& c) { return std::make_unique<BmcCollector>(c.bmc); }},
+       [](const Config& c, const SharedSources&) { return std::make_unique<BmcCollector>(c.bmc); }},
       {"numa", "NUMA nodes: memory, placement counters, distances, CPU and interrupts", true,
-       [](const Config&) { return std::make_unique<NumaCollector>(); }},
+       [](const Config&, const SharedSources&) { return std::make_unique<NumaCollector>(); }},
       {"pcie", "PCIe links and NUMA placement of GPUs, NICs and accelerators", true,
-       [](const Config&) { return std::make_unique<PcieCollector>(); }},
-      {"infiniband", "InfiniBand and RoCE ports", true, [](const Config&) { return std::make_unique<InfinibandCollector>(); }},
-      {"gpu", "NVIDIA GPUs through NVML", true, [](const Config& c) { return std::make_unique<GpuCollector>(c.gpu, c.k8s.attribution); }},
+       [](const Config&, const SharedSources&) { return std::make_unique<PcieCollector>(); }},
+      {"infiniband", "InfiniBand and RoCE ports", true, [](const Config&, const SharedSources&) { return std::make_unique<InfinibandCollector>(); }},
+      {"gpu", "NVIDIA GPUs through NVML", true, [](const Config& c, const SharedSources& shared) {
+         return std::make_unique<GpuCollector>(
+             c.gpu, GpuKubernetes{c.k8s.attribution, c.k8s.gpu_pod_labels, text::split_list(c.k8s.gpu_resource_names),
+                                  shared.pod_resources});
+       }},
+      {"kubelet", "Kubernetes device allocation from the kubelet's PodResources API", true,
+       [](const Config& c, const SharedSources& shared) {
+         return std::make_unique<KubeletCollector>(shared.pod_resources, text::split_list(c.k8s.gpu_resource_names));
+       }},
   };
   return factories;
 }
 
+namespace {
+bool is_enabled(const Config& config, const CollectorFactory& factory) {
+  auto configured = config.collect.enabled.find(std::string(factory.name));
+  return configured != config.collect.enabled.end() ? configured->second
+                                                    : factory.enabled_by_default && !config.collect.disable_defaults;
+}
+}  // namespace
+
 std::vector<std::unique_ptr<Collector>> make_enabled_collectors(const Config& config) {
+  SharedSources sources;
+  for (const auto& factory : builtin_collectors()) {
+    if (factory.name == "kubelet" && is_enabled(config, factory)) {
+      sources.pod_resources = std::make_shared<PodResourcesWatcher>(
+          PodResourcesOptions{config.kubelet.pod_resources_socket, config.kubelet.pod_resources_interval,
+                              config.kubelet.pod_resources_timeout,
+                              static_cast<int>(config.kubelet.pod_resources_max_message_bytes)});
+    }
+  }
   std::vector<std::unique_ptr<Collector>> collectors;
   for (const auto& factory : builtin_collectors()) {
-    auto configured = config.collect.enabled.find(std::string(factory.name));
-    bool enabled = configured != config.collect.enabled.end()
-                       ? configured->second
-                       : factory.enabled_by_default && !config.collect.disable_defaults;
-    if (enabled) collectors.push_back(factory.make(config));
+    if (is_enabled(config, factory)) collectors.push_back(factory.make(config, sources));
   }
   return collectors;
 }

@@ -8,14 +8,21 @@
 
 #include "config/config.hpp"
 #include "core/collector.hpp"
+#include "k8s/pod_resources_watcher.hpp"
 
 namespace ainode {
+
+// Sources more than one collector reads, made once per agent.
+struct SharedSources {
+  // The kubelet's PodResources answers; null when the kubelet collector is off.
+  std::shared_ptr<PodResourcesWatcher> pod_resources;
+};
 
 struct CollectorFactory {
   std::string_view name;
   std::string_view description;
   bool enabled_by_default;
-  std::function<std::unique_ptr<Collector>(const Config&)> make;
+  std::function<std::unique_ptr<Collector>(const Config&, const SharedSources&)> make;
 };
 
 const std::vector<CollectorFactory>& builtin_collectors();

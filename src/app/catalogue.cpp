@@ -14,7 +14,7 @@ std::vector<CatalogueEntry> metric_catalogue() {
   std::vector<CatalogueEntry> entries;
   Config defaults;
   for (const auto& factory : builtin_collectors()) {
-    auto collector = factory.make(defaults);
+    auto collector = factory.make(defaults, SharedSources{});
     for (const MetricDesc* desc : collector->describe()) entries.push_back({factory.name, desc});
   }
   for (const MetricDesc* desc : self_metric_descriptors()) entries.push_back({"ainode", desc});

@@ -1,5 +1,7 @@
 #include "app/routes.hpp"
 
+#include "app/pods_view.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "http/header_values.hpp"
@@ -42,22 +44,27 @@ HttpResponse metrics_response(const Snapshot& snapshot, const HttpRequest& reque
 
 // /v1/gpus, /v1/rdma: one collector detail section on its own, for tools
 // that want only that.
+HttpResponse json_response(const nlohmann::json& body) {
+  HttpResponse response;
+  response.content_type = "application/json";
+  response.body = std::make_shared<const std::string>(body.dump(2) + "\n");
+  return response;
+}
+
 HttpResponse detail_response(const Snapshot& snapshot, const std::string& key) {
   nlohmann::json section = nlohmann::json::array();
   for (const auto& collector : snapshot.collectors) {
     if (collector.details && collector.details->contains(key)) section = (*collector.details)[key];
   }
-  HttpResponse response;
-  response.content_type = "application/json";
-  response.body = std::make_shared<const std::string>(nlohmann::json{{key, section}}.dump(2) + "\n");
-  return response;
+  return json_response(nlohmann::json{{key, section}});
 }
 
 constexpr std::string_view kIndex =
     "<html><head><title>ainode</title></head><body><h1>ainode</h1><ul>"
     "<li><a href=\"{metrics}\">{metrics}</a>: Prometheus metrics</li>"
     "<li><a href=\"/v1/status\">/v1/status</a>: node and collector status (JSON)</li>"
-    "<li><a href=\"/v1/gpus\">/v1/gpus</a>, <a href=\"/v1/rdma\">/v1/rdma</a>: GPUs and RDMA ports (JSON)</li>"
+    "<li><a href=\"/v1/gpus\">/v1/gpus</a>, <a href=\"/v1/rdma\">/v1/rdma</a>, <a href=\"/v1/pods\">/v1/pods</a>: "
+    "GPUs, RDMA ports, and Kubernetes containers with their devices and processes (JSON)</li>"
     "<li><a href=\"/healthz\">/healthz</a>, <a href=\"/readyz\">/readyz</a></li>"
     "</ul></body></html>\n";
 
@@ -78,7 +85,8 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
   return [&store, options, index](const HttpRequest& request) -> HttpResponse {
     std::string_view path = path_of(request.target);
     bool known = path == options.telemetry_path || path == "/healthz" || path == "/readyz" ||
-                 path == "/v1/status" || path == "/status" || path == "/v1/gpus" || path == "/v1/rdma" || path == "/";
+                 path == "/v1/status" || path == "/status" || path == "/v1/gpus" || path == "/v1/rdma" || path == "/v1/pods" ||
+                 path == "/";
     if (!known) return text_response(404, "not found\n");
     if (request.method != "GET" && request.method != "HEAD") {
       auto response = text_response(405, "method not allowed\n");
@@ -98,6 +106,7 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
     if (path == options.telemetry_path) return metrics_response(*snapshot, request);
     if (path == "/v1/gpus") return detail_response(*snapshot, "gpus");
     if (path == "/v1/rdma") return detail_response(*snapshot, "rdma");
+    if (path == "/v1/pods") return json_response(pods_view(*snapshot));
     HttpResponse response;
     response.content_type = "application/json";
     response.body = std::make_shared<const std::string>(

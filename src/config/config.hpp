@@ -97,6 +97,19 @@ struct K8sConfig {
   // namespace/pod/container labels on process and GPU process series, from
   // cgroups and the kubelet's container log links (docs/kubernetes.md).
   bool attribution = true;
+  // namespace/pod/container labels on GPU and MIG device series, from the
+  // kubelet's PodResources allocations.
+  bool gpu_pod_labels = true;
+  // Resources counted as GPUs (comma-separated; a trailing * is a prefix).
+  std::string gpu_resource_names = "nvidia.com/gpu,nvidia.com/mig-*,amd.com/gpu";
+};
+
+// The kubelet's PodResources gRPC API (the kubelet collector).
+struct KubeletConfig {
+  std::string pod_resources_socket = "/var/lib/kubelet/pod-resources/kubelet.sock";
+  Duration pod_resources_interval = std::chrono::seconds(10);
+  Duration pod_resources_timeout = std::chrono::seconds(5);
+  std::int64_t pod_resources_max_message_bytes = 16 * 1024 * 1024;
 };
 
 struct Config {
@@ -112,6 +125,7 @@ struct Config {
   PowerConfig power;
   BmcConfig bmc;
   K8sConfig k8s;
+  KubeletConfig kubelet;
   std::string config_file;  // the TOML file that was read, or "" for none
 };
 

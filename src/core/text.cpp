@@ -110,4 +110,12 @@ std::string unescape_octal(std::string_view s) {
   return out;
 }
 
+std::vector<std::string> split_list(std::string_view s) {
+  std::vector<std::string> items;
+  for (auto item : split(s, ',')) {
+    if (auto trimmed = trim(item); !trimmed.empty()) items.emplace_back(trimmed);
+  }
+  return items;
+}
+
 }  // namespace ainode::text

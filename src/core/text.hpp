@@ -29,6 +29,9 @@ std::vector<std::string_view> fields(std::string_view s);
 // Splits on every occurrence of `separator` (empty fields kept).
 std::vector<std::string_view> split(std::string_view s, char separator);
 
+// "a, b,,c " -> {"a", "b", "c"}: a comma-separated setting, items trimmed, empties dropped.
+std::vector<std::string> split_list(std::string_view s);
+
 // Strict whole-string number parsing: nullopt on anything but a number.
 std::optional<std::uint64_t> to_u64(std::string_view s);
 std::optional<std::int64_t> to_i64(std::string_view s);

@@ -22,6 +22,12 @@ struct GpuProcessReading {
   std::string namespace_name, pod, container;
 };
 
+// The one Kubernetes container a device is allocated to (PodResources);
+// empty when none, or when several share it by time-slicing.
+struct PodOwner {
+  std::string namespace_name, pod, container;
+};
+
 struct MigDeviceReading {
   std::string uuid;
   unsigned gpu_instance = 0, compute_instance = 0;
@@ -30,6 +36,7 @@ struct MigDeviceReading {
   std::optional<unsigned> compute_instance_profile_id;
   std::optional<unsigned> sm_count, gpu_instance_slices, compute_instance_slices;
   std::optional<double> memory_total_bytes, memory_used_bytes;
+  PodOwner owner;
 };
 
 struct NvLinkReading {
@@ -44,6 +51,7 @@ struct GpuReading {
   bool up = true;  // false once the device reports itself lost
   std::string name, pci_bus_id, serial, vbios;
   std::optional<int> numa_node;
+  PodOwner owner;  // filled by the collector from the kubelet's allocations
 
   std::optional<double> utilization_ratio, memory_utilization_ratio, encoder_utilization_ratio,
       decoder_utilization_ratio;

@@ -107,17 +107,6 @@ BmcConfig fast_config() {
   return config;
 }
 
-// Collects until `done` holds or two seconds pass (the poller runs on its own thread).
-template <typename Done>
-Collected collect_until(BmcCollector& collector, Done done) {
-  Collected c = collect_once(collector);
-  for (int i = 0; i < 200 && !done(c); ++i) {
-    std::this_thread::sleep_for(10ms);
-    c = collect_once(collector);
-  }
-  return c;
-}
-
 }  // namespace
 
 TEST(BmcCollector, ExportsTheReadingsAndCountsRequests) {

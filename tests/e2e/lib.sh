@@ -54,8 +54,11 @@ start_agent() {
 # Agent flags that point every collector at the committed fixture tree.
 # The GPU collector is left out here: the host fixture tree has no GPUs, and
 # a developer machine with a real one must still match the golden file.
+# The kubelet socket points into the fixture tree, where there is none: a
+# machine that is a Kubernetes node must still match the golden file.
 fixture_flags() {
   echo --path.procfs "$FIXTURES/proc" --path.sysfs "$FIXTURES/sys" --path.rootfs "$FIXTURES/rootfs" \
+    --kubelet.pod-resources-socket "$FIXTURES/rootfs/var/lib/kubelet/pod-resources/kubelet.sock" \
     --collect.interval 1h $(no_gpu_flag)
 }
 no_gpu_flag() {

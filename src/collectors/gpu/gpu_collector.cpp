@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collectors/gpu/gpu_allocation_metrics.hpp"
 #include "collectors/gpu/gpu_metrics.hpp"
 #include "collectors/gpu/gpu_status.hpp"
 
@@ -25,18 +26,23 @@ std::string cuda_version_string(int version) {
 }
 }  // namespace
 
-GpuCollector::GpuCollector(const GpuConfig& config, bool attribute_pods)
+GpuCollector::GpuCollector(const GpuConfig& config, GpuKubernetes kubernetes)
     : config_(config),
       visible_(DeviceFilter::parse(from_environment(config.visible_devices, "NVIDIA_VISIBLE_DEVICES"))),
       mig_devices_(DeviceFilter::parse(from_environment(config.mig_config_devices, "NVIDIA_MIG_CONFIG_DEVICES"))),
-      pods_(attribute_pods ? std::make_unique<PodAttributor>() : nullptr) {}
+      kubernetes_(std::move(kubernetes)),
+      pods_(kubernetes_.attribute_processes ? std::make_unique<PodAttributor>() : nullptr) {}
 
 GpuCollector::~GpuCollector() {
   watcher_.reset();  // stop the event thread before NVML goes away
   if (initialized_ && library_->api().shutdown) library_->api().shutdown();
 }
 
-std::vector<const MetricDesc*> GpuCollector::describe() const { return gpu_metric_descriptors(); }
+std::vector<const MetricDesc*> GpuCollector::describe() const {
+  auto descriptors = gpu_metric_descriptors();
+  descriptors.push_back(&gpu_allocation_info_descriptor());
+  return descriptors;
+}
 
 bool GpuCollector::ensure_nvml(CollectContext& context) {
   if (initialized_) return true;
@@ -95,17 +101,7 @@ void GpuCollector::collect(CollectContext& context, MetricSet& out) {
     if (!mig_devices_.matches(reading.index, reading.uuid)) reading.mig_devices.clear();
     gpus.push_back(std::move(reading));
   }
-  if (pods_) {
-    pods_->begin_cycle(context.fs, context.monotonic_time);
-    for (auto& gpu : gpus) {
-      for (auto& process : gpu.processes) {
-        PodRef pod = pods_->attribute(context.fs, static_cast<int>(process.pid));
-        process.namespace_name = std::move(pod.namespace_name);
-        process.pod = std::move(pod.pod);
-        process.container = std::move(pod.container);
-      }
-    }
-  }
+  attribute(context, gpus, out);
   auto events = events_.snapshot();
   if (!sampler_->hidden().empty()) remove_events_of(sampler_->hidden(), events);
   add_gpu_metrics(GpuMetricInputs{gpus, events, sampler_->errors(), sampler_->slow_calls(), driver_version_,
@@ -130,6 +126,38 @@ void GpuCollector::collect(CollectContext& context, MetricSet& out) {
   }
   details["nvml"]["costliest_calls"] = costliest_calls_json(sampler_->call_costs());
   context.details = std::make_shared<const nlohmann::json>(std::move(details));
+}
+
+void GpuCollector::attribute(CollectContext& context, std::vector<GpuReading>& gpus, MetricSet& out) {
+  if (pods_) {
+    pods_->begin_cycle(context.fs, context.monotonic_time);
+    for (auto& gpu : gpus) {
+      for (auto& process : gpu.processes) {
+        PodRef pod = pods_->attribute(context.fs, static_cast<int>(process.pid));
+        process.namespace_name = std::move(pod.namespace_name);
+        process.pod = std::move(pod.pod);
+        process.container = std::move(pod.container);
+      }
+    }
+  }
+  if (!kubernetes_.pod_resources) return;
+  auto state = kubernetes_.pod_resources->latest();
+  if (!state->list) return;
+  GpuAllocations allocations = map_gpu_allocations(*state->list, state->allocatable, kubernetes_.gpu_resources);
+  for (auto& gpu : gpus) {
+    const auto* holders = allocations.find(gpu.uuid);
+    if (holders == nullptr && !gpu.pci_bus_id.empty()) holders = allocations.find(gpu.pci_bus_id);
+    if (holders) {
+      add_allocation_info(gpu, "", *holders, out);
+      if (kubernetes_.pod_labels) gpu.owner = sole_owner(*holders);
+    }
+    for (auto& mig : gpu.mig_devices) {
+      if (const auto* mig_holders = allocations.find(mig.uuid)) {
+        add_allocation_info(gpu, mig.uuid, *mig_holders, out);
+        if (kubernetes_.pod_labels) mig.owner = sole_owner(*mig_holders);
+      }
+    }
+  }
 }
 
 }  // namespace ainode

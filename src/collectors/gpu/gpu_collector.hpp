@@ -10,6 +10,7 @@
 #include "gpu/nvml/nvml_library.hpp"
 #include "gpu/nvml/nvml_sampler.hpp"
 #include "k8s/pod_attributor.hpp"
+#include "k8s/pod_resources_watcher.hpp"
 
 namespace ainode {
 
@@ -17,10 +18,17 @@ namespace ainode {
 // collector's own thread, so a driver that hangs in nvmlInit stalls only this
 // collector. Without NVML the collector succeeds with no GPU series and says
 // why in /v1/status (and once in the log, as a warning).
+// What the GPU collector takes from Kubernetes (docs/kubernetes.md).
+struct GpuKubernetes {
+  bool attribute_processes = true;  // k8s.attribution: GPU processes' pods from their cgroups
+  bool pod_labels = true;           // k8s.gpu_pod_labels: GPUs' holders from PodResources
+  std::vector<std::string> gpu_resources{"nvidia.com/gpu", "nvidia.com/mig-*", "amd.com/gpu"};
+  std::shared_ptr<PodResourcesWatcher> pod_resources;  // null: no kubelet collector
+};
+
 class GpuCollector : public Collector {
  public:
-  // `attribute_pods`: label GPU processes with their Kubernetes pod (k8s.attribution).
-  explicit GpuCollector(const GpuConfig& config, bool attribute_pods = true);
+  explicit GpuCollector(const GpuConfig& config, GpuKubernetes kubernetes = {});
   ~GpuCollector() override;
   std::string_view name() const override { return "gpu"; }
   std::vector<const MetricDesc*> describe() const override;
@@ -42,6 +50,10 @@ class GpuCollector : public Collector {
   std::unique_ptr<NvmlSampler> sampler_;
   std::unique_ptr<NvmlEventWatcher> watcher_;
   std::string events_status_;
+  // Pods of GPU processes (cgroups) and holders of GPUs (PodResources).
+  void attribute(CollectContext& context, std::vector<GpuReading>& gpus, MetricSet& out);
+
+  GpuKubernetes kubernetes_;
   std::unique_ptr<PodAttributor> pods_;
 };
 

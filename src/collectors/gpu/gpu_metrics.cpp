@@ -13,86 +13,94 @@ Labels with(std::initializer_list<std::string_view> extra) {
   labels.insert(labels.end(), extra);
   return labels;
 }
+// Series of one GPU (or MIG device) also name the Kubernetes container it is
+// allocated to; the labels are empty, so not written, when there is none.
+Labels owned(std::initializer_list<std::string_view> extra = {}) {
+  Labels labels = with(extra);
+  labels.insert(labels.end(), {"namespace", "pod", "container"});
+  return labels;
+}
+const Labels kGpuOwned = owned();
 
 const MetricDesc kInfo{"ainode_gpu_info", MetricType::gauge, "", "GPU identity; value is always 1.",
-                       with({"name", "pci_bus_id", "serial", "vbios", "driver_version", "cuda_version", "numa_node"})};
-const MetricDesc kUp{"ainode_gpu_up", MetricType::gauge, "", "1 while the GPU answers, 0 once it is lost.", kGpu};
+                       owned({"name", "pci_bus_id", "serial", "vbios", "driver_version", "cuda_version", "numa_node"})};
+const MetricDesc kUp{"ainode_gpu_up", MetricType::gauge, "", "1 while the GPU answers, 0 once it is lost.", kGpuOwned};
 const MetricDesc kUtilization{"ainode_gpu_utilization_ratio", MetricType::gauge, "ratio",
-                              "Share of the last sample period a kernel was running.", kGpu};
+                              "Share of the last sample period a kernel was running.", kGpuOwned};
 const MetricDesc kMemoryUtilization{"ainode_gpu_memory_utilization_ratio", MetricType::gauge, "ratio",
-                                    "Share of the last sample period device memory was read or written.", kGpu};
-const MetricDesc kEncoder{"ainode_gpu_encoder_utilization_ratio", MetricType::gauge, "ratio", "Video encoder busy share.", kGpu};
-const MetricDesc kDecoder{"ainode_gpu_decoder_utilization_ratio", MetricType::gauge, "ratio", "Video decoder busy share.", kGpu};
-const MetricDesc kMemoryTotal{"ainode_gpu_memory_total_bytes", MetricType::gauge, "bytes", "Device memory.", kGpu};
-const MetricDesc kMemoryUsed{"ainode_gpu_memory_used_bytes", MetricType::gauge, "bytes", "Device memory allocated.", kGpu};
-const MetricDesc kMemoryFree{"ainode_gpu_memory_free_bytes", MetricType::gauge, "bytes", "Device memory free.", kGpu};
+                                    "Share of the last sample period device memory was read or written.", kGpuOwned};
+const MetricDesc kEncoder{"ainode_gpu_encoder_utilization_ratio", MetricType::gauge, "ratio", "Video encoder busy share.", kGpuOwned};
+const MetricDesc kDecoder{"ainode_gpu_decoder_utilization_ratio", MetricType::gauge, "ratio", "Video decoder busy share.", kGpuOwned};
+const MetricDesc kMemoryTotal{"ainode_gpu_memory_total_bytes", MetricType::gauge, "bytes", "Device memory.", kGpuOwned};
+const MetricDesc kMemoryUsed{"ainode_gpu_memory_used_bytes", MetricType::gauge, "bytes", "Device memory allocated.", kGpuOwned};
+const MetricDesc kMemoryFree{"ainode_gpu_memory_free_bytes", MetricType::gauge, "bytes", "Device memory free.", kGpuOwned};
 const MetricDesc kMemoryReserved{"ainode_gpu_memory_reserved_bytes", MetricType::gauge, "bytes",
-                                 "Device memory reserved by the driver and firmware.", kGpu};
-const MetricDesc kBar1Total{"ainode_gpu_bar1_memory_total_bytes", MetricType::gauge, "bytes", "BAR1 aperture size.", kGpu};
-const MetricDesc kBar1Used{"ainode_gpu_bar1_memory_used_bytes", MetricType::gauge, "bytes", "BAR1 aperture in use.", kGpu};
-const MetricDesc kTemperature{"ainode_gpu_temperature_celsius", MetricType::gauge, "celsius", "GPU core temperature.", kGpu};
+                                 "Device memory reserved by the driver and firmware.", kGpuOwned};
+const MetricDesc kBar1Total{"ainode_gpu_bar1_memory_total_bytes", MetricType::gauge, "bytes", "BAR1 aperture size.", kGpuOwned};
+const MetricDesc kBar1Used{"ainode_gpu_bar1_memory_used_bytes", MetricType::gauge, "bytes", "BAR1 aperture in use.", kGpuOwned};
+const MetricDesc kTemperature{"ainode_gpu_temperature_celsius", MetricType::gauge, "celsius", "GPU core temperature.", kGpuOwned};
 const MetricDesc kMemoryTemperature{"ainode_gpu_memory_temperature_celsius", MetricType::gauge, "celsius",
-                                    "GPU memory (HBM) temperature.", kGpu};
+                                    "GPU memory (HBM) temperature.", kGpuOwned};
 const MetricDesc kThreshold{"ainode_gpu_temperature_threshold_celsius", MetricType::gauge, "celsius",
-                            "Temperature thresholds (slowdown, shutdown, gpu_max, memory_max).", with({"threshold"})};
-const MetricDesc kFan{"ainode_gpu_fan_speed_ratio", MetricType::gauge, "ratio", "Fan speed as a share of its maximum.", kGpu};
-const MetricDesc kPower{"ainode_gpu_power_watts", MetricType::gauge, "watts", "Power draw.", kGpu};
+                            "Temperature thresholds (slowdown, shutdown, gpu_max, memory_max).", owned({"threshold"})};
+const MetricDesc kFan{"ainode_gpu_fan_speed_ratio", MetricType::gauge, "ratio", "Fan speed as a share of its maximum.", kGpuOwned};
+const MetricDesc kPower{"ainode_gpu_power_watts", MetricType::gauge, "watts", "Power draw.", kGpuOwned};
 const MetricDesc kPowerLimit{"ainode_gpu_power_limit_watts", MetricType::gauge, "watts",
                              "Power limits: current (management), enforced, default, min and max settable.",
-                             with({"limit"})};
+                             owned({"limit"})};
 const MetricDesc kEnergy{"ainode_gpu_energy_joules_total", MetricType::counter, "joules",
-                         "Energy consumed since the driver loaded (NVML's own counter).", kGpu};
-const MetricDesc kClock{"ainode_gpu_clock_hertz", MetricType::gauge, "hertz", "Current clock per domain.", with({"clock"})};
+                         "Energy consumed since the driver loaded (NVML's own counter).", kGpuOwned};
+const MetricDesc kClock{"ainode_gpu_clock_hertz", MetricType::gauge, "hertz", "Current clock per domain.", owned({"clock"})};
 const MetricDesc kClockMax{"ainode_gpu_clock_max_hertz", MetricType::gauge, "hertz", "Maximum clock per domain.",
-                           with({"clock"})};
-const MetricDesc kPstate{"ainode_gpu_pstate", MetricType::gauge, "", "Performance state (0 = fastest, 15 = slowest).", kGpu};
+                           owned({"clock"})};
+const MetricDesc kPstate{"ainode_gpu_pstate", MetricType::gauge, "", "Performance state (0 = fastest, 15 = slowest).", kGpuOwned};
 const MetricDesc kThrottle{"ainode_gpu_throttle_reason", MetricType::gauge, "",
                            "1 while the clocks are held down for this reason (NVML clock event reasons).",
-                           with({"reason"})};
-const MetricDesc kEccMode{"ainode_gpu_ecc_mode", MetricType::gauge, "", "1 if ECC is enabled.", kGpu};
+                           owned({"reason"})};
+const MetricDesc kEccMode{"ainode_gpu_ecc_mode", MetricType::gauge, "", "1 if ECC is enabled.", kGpuOwned};
 const MetricDesc kEccModePending{"ainode_gpu_ecc_mode_pending", MetricType::gauge, "",
-                                 "1 if ECC will be enabled after the next reset.", kGpu};
+                                 "1 if ECC will be enabled after the next reset.", kGpuOwned};
 const MetricDesc kEccErrors{"ainode_gpu_ecc_errors_total", MetricType::counter, "",
                             "ECC errors (volatile: since the last driver load; aggregate: lifetime).",
-                            with({"type", "scope"})};
+                            owned({"type", "scope"})};
 const MetricDesc kRetiredPages{"ainode_gpu_retired_pages", MetricType::gauge, "", "Retired memory pages by cause.",
-                               with({"cause"})};
+                               owned({"cause"})};
 const MetricDesc kRetiredPending{"ainode_gpu_retired_pages_pending", MetricType::gauge, "",
-                                 "1 if pages are waiting to be retired at the next reset.", kGpu};
+                                 "1 if pages are waiting to be retired at the next reset.", kGpuOwned};
 const MetricDesc kRemappedRows{"ainode_gpu_remapped_rows", MetricType::gauge, "", "Memory rows remapped, by error kind.",
-                               with({"type"})};
+                               owned({"type"})};
 const MetricDesc kRemapPending{"ainode_gpu_remapped_rows_pending", MetricType::gauge, "",
-                               "1 if a row remap is waiting for a reset.", kGpu};
+                               "1 if a row remap is waiting for a reset.", kGpuOwned};
 const MetricDesc kRemapFailure{"ainode_gpu_remapped_rows_failure", MetricType::gauge, "",
-                               "1 if a row remap has failed (the GPU should be serviced).", kGpu};
-const MetricDesc kPcieGeneration{"ainode_gpu_pcie_link_generation", MetricType::gauge, "", "Current PCIe generation.", kGpu};
+                               "1 if a row remap has failed (the GPU should be serviced).", kGpuOwned};
+const MetricDesc kPcieGeneration{"ainode_gpu_pcie_link_generation", MetricType::gauge, "", "Current PCIe generation.", kGpuOwned};
 const MetricDesc kPcieGenerationMax{"ainode_gpu_pcie_link_generation_max", MetricType::gauge, "",
-                                    "Maximum PCIe generation of the GPU and system.", kGpu};
-const MetricDesc kPcieWidth{"ainode_gpu_pcie_link_width", MetricType::gauge, "", "Current PCIe lanes.", kGpu};
-const MetricDesc kPcieWidthMax{"ainode_gpu_pcie_link_width_max", MetricType::gauge, "", "Maximum PCIe lanes.", kGpu};
+                                    "Maximum PCIe generation of the GPU and system.", kGpuOwned};
+const MetricDesc kPcieWidth{"ainode_gpu_pcie_link_width", MetricType::gauge, "", "Current PCIe lanes.", kGpuOwned};
+const MetricDesc kPcieWidthMax{"ainode_gpu_pcie_link_width_max", MetricType::gauge, "", "Maximum PCIe lanes.", kGpuOwned};
 const MetricDesc kPcieThroughput{"ainode_gpu_pcie_throughput_bytes", MetricType::gauge, "bytes",
-                                 "PCIe throughput in bytes per second over NVML's 20 ms sample.", with({"direction"})};
-const MetricDesc kPcieReplays{"ainode_gpu_pcie_replays_total", MetricType::counter, "", "PCIe replay events.", kGpu};
-const MetricDesc kNvlinkUp{"ainode_gpu_nvlink_up", MetricType::gauge, "", "1 if the NVLink is active.", with({"link"})};
+                                 "PCIe throughput in bytes per second over NVML's 20 ms sample.", owned({"direction"})};
+const MetricDesc kPcieReplays{"ainode_gpu_pcie_replays_total", MetricType::counter, "", "PCIe replay events.", kGpuOwned};
+const MetricDesc kNvlinkUp{"ainode_gpu_nvlink_up", MetricType::gauge, "", "1 if the NVLink is active.", owned({"link"})};
 const MetricDesc kNvlinkErrors{"ainode_gpu_nvlink_errors_total", MetricType::counter, "",
                                "NVLink data-link errors by counter (replay, recovery, crc_flit, crc_data).",
-                               with({"link", "counter"})};
+                               owned({"link", "counter"})};
 const MetricDesc kNvlinkData{"ainode_gpu_nvlink_data_bytes_total", MetricType::counter, "bytes",
                              "NVLink payload bytes over all links since the driver loaded, by direction (tx, rx).",
-                             with({"direction"})};
+                             owned({"direction"})};
 const MetricDesc kProcessMemory{"ainode_gpu_process_memory_bytes", MetricType::gauge, "bytes",
                                 "Device memory of a process (compute and graphics); at most gpu.max_processes per GPU.",
                                 with({"pid", "process", "namespace", "pod", "container"})};
 const MetricDesc kProcessSm{"ainode_gpu_process_sm_utilization_ratio", MetricType::gauge, "ratio",
                             "SM utilization of a process over NVML's last samples.",
                             with({"pid", "process", "namespace", "pod", "container"})};
-const MetricDesc kMigMode{"ainode_gpu_mig_mode", MetricType::gauge, "", "1 if MIG is enabled.", kGpu};
+const MetricDesc kMigMode{"ainode_gpu_mig_mode", MetricType::gauge, "", "1 if MIG is enabled.", kGpuOwned};
 const MetricDesc kMigModePending{"ainode_gpu_mig_mode_pending", MetricType::gauge, "",
-                                 "1 if MIG will be enabled after the next reset.", kGpu};
-const Labels kMig = with({"mig_uuid", "gpu_instance", "compute_instance"});
+                                 "1 if MIG will be enabled after the next reset.", kGpuOwned};
+const Labels kMig = owned({"mig_uuid", "gpu_instance", "compute_instance"});
 const MetricDesc kMigInfo{"ainode_gpu_mig_device_info", MetricType::gauge, "",
                           "A MIG device: profile and placement; value is always 1.",
-                          with({"mig_uuid", "gpu_instance", "compute_instance", "profile", "gpu_instance_profile_id",
+                          owned({"mig_uuid", "gpu_instance", "compute_instance", "profile", "gpu_instance_profile_id",
                                 "placement_start", "placement_size"})};
 const MetricDesc kMigSm{"ainode_gpu_mig_device_multiprocessors", MetricType::gauge, "", "Streaming multiprocessors (SMs) of the MIG device.", kMig};
 const MetricDesc kMigSlices{"ainode_gpu_mig_device_slices", MetricType::gauge, "",
@@ -130,6 +138,20 @@ double unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
+std::vector<std::string> gpu_values(const GpuReading& g, std::initializer_list<std::string> extra = {}) {
+  std::vector<std::string> values{std::to_string(g.index), g.uuid};
+  values.insert(values.end(), extra);
+  values.insert(values.end(), {g.owner.namespace_name, g.owner.pod, g.owner.container});
+  return values;
+}
+
+std::vector<std::string> mig_values(const GpuReading& g, const MigDeviceReading& m, std::initializer_list<std::string> extra) {
+  std::vector<std::string> values{std::to_string(g.index), g.uuid};
+  values.insert(values.end(), extra);
+  values.insert(values.end(), {m.owner.namespace_name, m.owner.pod, m.owner.container});
+  return values;
+}
+
 std::vector<std::string> process_labels(const GpuReading& g, const GpuProcessReading& p) {
   return {std::to_string(g.index), g.uuid, std::to_string(p.pid), p.name, p.namespace_name, p.pod, p.container};
 }
@@ -153,12 +175,12 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
   out.add(kDevices, static_cast<double>(in.gpus.size()));
   auto per_gpu = [&](const MetricDesc& desc, const std::function<std::optional<double>(const GpuReading&)>& value) {
     for (const auto& g : in.gpus) {
-      if (auto v = value(g)) out.add(desc, {std::to_string(g.index), g.uuid}, *v);
+      if (auto v = value(g)) out.add(desc, gpu_values(g), *v);
     }
   };
   auto per_gpu_map = [&](const MetricDesc& desc, const std::function<const std::map<std::string, double>&(const GpuReading&)>& map) {
     for (const auto& g : in.gpus) {
-      for (const auto& [key, value] : map(g)) out.add(desc, {std::to_string(g.index), g.uuid, key}, value);
+      for (const auto& [key, value] : map(g)) out.add(desc, gpu_values(g, {key}), value);
     }
   };
   auto flag = [](const std::optional<bool>& b) -> std::optional<double> {
@@ -170,8 +192,8 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
 
   for (const auto& g : in.gpus) {
     out.add(kInfo,
-            {std::to_string(g.index), g.uuid, g.name, g.pci_bus_id, g.serial, g.vbios, in.driver_version,
-             in.cuda_version, g.numa_node ? std::to_string(*g.numa_node) : ""},
+            gpu_values(g, {g.name, g.pci_bus_id, g.serial, g.vbios, std::string(in.driver_version), std::string(in.cuda_version),
+                           g.numa_node ? std::to_string(*g.numa_node) : std::string()}),
             1);
   }
   per_gpu(kUp, [](const GpuReading& g) { return g.up ? 1.0 : 0.0; });
@@ -200,22 +222,22 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
   for (const auto& g : in.gpus) {
     if (!g.clock_event_reasons) continue;
     for (const auto& reason : kThrottleReasons) {
-      out.add(kThrottle, {std::to_string(g.index), g.uuid, reason.name}, (*g.clock_event_reasons & reason.bit) ? 1 : 0);
+      out.add(kThrottle, gpu_values(g, {reason.name}), (*g.clock_event_reasons & reason.bit) ? 1 : 0);
     }
   }
   per_gpu(kEccMode, [&](const GpuReading& g) { return flag(g.ecc_enabled); });
   per_gpu(kEccModePending, [&](const GpuReading& g) { return flag(g.ecc_enabled_pending); });
   for (const auto& g : in.gpus) {
     for (const auto& [key, value] : g.ecc_errors) {
-      out.add(kEccErrors, {std::to_string(g.index), g.uuid, key.first, key.second}, value);
+      out.add(kEccErrors, gpu_values(g, {key.first, key.second}), value);
     }
   }
   per_gpu_map(kRetiredPages, [](const GpuReading& g) -> const auto& { return g.retired_pages; });
   per_gpu(kRetiredPending, [&](const GpuReading& g) { return flag(g.retired_pages_pending); });
   for (const auto& g : in.gpus) {
-    if (g.remapped_rows_correctable) out.add(kRemappedRows, {std::to_string(g.index), g.uuid, "correctable"}, *g.remapped_rows_correctable);
+    if (g.remapped_rows_correctable) out.add(kRemappedRows, gpu_values(g, {"correctable"}), *g.remapped_rows_correctable);
     if (g.remapped_rows_uncorrectable) {
-      out.add(kRemappedRows, {std::to_string(g.index), g.uuid, "uncorrectable"}, *g.remapped_rows_uncorrectable);
+      out.add(kRemappedRows, gpu_values(g, {"uncorrectable"}), *g.remapped_rows_uncorrectable);
     }
   }
   per_gpu(kRemapPending, [&](const GpuReading& g) { return flag(g.remapped_rows_pending); });
@@ -225,23 +247,23 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
   per_gpu(kPcieWidth, [&](const GpuReading& g) { return count(g.pcie_width); });
   per_gpu(kPcieWidthMax, [&](const GpuReading& g) { return count(g.pcie_width_max); });
   for (const auto& g : in.gpus) {
-    if (g.pcie_transmit_bytes_per_second) out.add(kPcieThroughput, {std::to_string(g.index), g.uuid, "tx"}, *g.pcie_transmit_bytes_per_second);
-    if (g.pcie_receive_bytes_per_second) out.add(kPcieThroughput, {std::to_string(g.index), g.uuid, "rx"}, *g.pcie_receive_bytes_per_second);
+    if (g.pcie_transmit_bytes_per_second) out.add(kPcieThroughput, gpu_values(g, {"tx"}), *g.pcie_transmit_bytes_per_second);
+    if (g.pcie_receive_bytes_per_second) out.add(kPcieThroughput, gpu_values(g, {"rx"}), *g.pcie_receive_bytes_per_second);
   }
   per_gpu(kPcieReplays, [](const GpuReading& g) { return g.pcie_replays; });
   for (const auto& g : in.gpus) {
-    for (const auto& link : g.nvlinks) out.add(kNvlinkUp, {std::to_string(g.index), g.uuid, std::to_string(link.link)}, link.up ? 1 : 0);
+    for (const auto& link : g.nvlinks) out.add(kNvlinkUp, gpu_values(g, {std::to_string(link.link)}), link.up ? 1 : 0);
   }
   for (const auto& g : in.gpus) {
     for (const auto& link : g.nvlinks) {
       for (const auto& [counter, value] : link.errors) {
-        out.add(kNvlinkErrors, {std::to_string(g.index), g.uuid, std::to_string(link.link), counter}, value);
+        out.add(kNvlinkErrors, gpu_values(g, {std::to_string(link.link), counter}), value);
       }
     }
   }
   for (const auto& g : in.gpus) {
-    if (g.nvlink_transmit_bytes) out.add(kNvlinkData, {std::to_string(g.index), g.uuid, "tx"}, *g.nvlink_transmit_bytes);
-    if (g.nvlink_receive_bytes) out.add(kNvlinkData, {std::to_string(g.index), g.uuid, "rx"}, *g.nvlink_receive_bytes);
+    if (g.nvlink_transmit_bytes) out.add(kNvlinkData, gpu_values(g, {"tx"}), *g.nvlink_transmit_bytes);
+    if (g.nvlink_receive_bytes) out.add(kNvlinkData, gpu_values(g, {"rx"}), *g.nvlink_receive_bytes);
   }
   for (const auto& g : in.gpus) {
     for (const auto& p : g.processes) {
@@ -261,8 +283,8 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
   for (const auto& g : in.gpus) {
     for (const auto& m : g.mig_devices) {
       out.add(kMigInfo,
-              {std::to_string(g.index), g.uuid, m.uuid, std::to_string(m.gpu_instance), std::to_string(m.compute_instance),
-               m.profile, opt(m.gpu_instance_profile_id), opt(m.placement_start), opt(m.placement_size)},
+              mig_values(g, m, {m.uuid, std::to_string(m.gpu_instance), std::to_string(m.compute_instance),
+               m.profile, opt(m.gpu_instance_profile_id), opt(m.placement_start), opt(m.placement_size)}),
               1);
     }
   }
@@ -270,7 +292,7 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
     for (const auto& g : in.gpus) {
       for (const auto& m : g.mig_devices) {
         if (auto v = value(m)) {
-          out.add(desc, {std::to_string(g.index), g.uuid, m.uuid, std::to_string(m.gpu_instance), std::to_string(m.compute_instance)}, *v);
+          out.add(desc, mig_values(g, m, {m.uuid, std::to_string(m.gpu_instance), std::to_string(m.compute_instance)}), *v);
         }
       }
     }

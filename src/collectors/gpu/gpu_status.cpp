@@ -23,6 +23,11 @@ json throttle_reasons(const GpuReading& g) {
   return active;
 }
 
+json owner_json(const PodOwner& owner) {
+  if (owner.pod.empty()) return nullptr;
+  return {{"namespace", owner.namespace_name}, {"pod", owner.pod}, {"container", owner.container}};
+}
+
 json mig_tree(const GpuReading& g) {
   // GPU instance -> compute instances, as nvidia-smi shows the hierarchy.
   std::map<unsigned, json> instances;
@@ -39,6 +44,7 @@ json mig_tree(const GpuReading& g) {
     gi["compute_instances"].push_back(json{{"compute_instance", m.compute_instance},
                                            {"profile_id", value_or_null(m.compute_instance_profile_id)},
                                            {"mig_uuid", m.uuid},
+                                           {"kubernetes", owner_json(m.owner)},
                                            {"sm_count", value_or_null(m.sm_count)},
                                            {"slices", value_or_null(m.compute_instance_slices)},
                                            {"memory_total_bytes", value_or_null(m.memory_total_bytes)},
@@ -82,6 +88,7 @@ json gpu_status_json(const std::vector<GpuReading>& gpus, const GpuEventLog::Cou
         {"up", g.up},
         {"name", g.name},
         {"pci_bus_id", g.pci_bus_id},
+        {"kubernetes", owner_json(g.owner)},
         {"serial", g.serial},
         {"vbios", g.vbios},
         {"numa_node", value_or_null(g.numa_node)},

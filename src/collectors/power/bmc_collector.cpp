@@ -22,12 +22,13 @@ double seconds(std::chrono::steady_clock::duration d) { return std::chrono::dura
 BmcCollector::BmcCollector(const BmcConfig& config) : BmcCollector(config, make_freeipmi_transport(config.device)) {}
 
 BmcCollector::BmcCollector(const BmcConfig& config, std::unique_ptr<BmcTransport> transport)
-    : config_(config), poller_(std::move(transport), config.interval, config.timeout) {}
+    : config_(config), transport_(std::move(transport)) {}
 
 std::vector<const MetricDesc*> BmcCollector::describe() const { return {&kPower, &kPeriod, &kUp, &kRequests}; }
 
 void BmcCollector::collect(CollectContext& context, MetricSet& out) {
-  BmcPoller::Status status = poller_.status();
+  if (!poller_) poller_ = std::make_unique<BmcPoller>(std::move(transport_), config_.interval, config_.timeout);
+  BmcPoller::Status status = poller_->status();
   // A reading older than a few intervals is no longer the node's power.
   auto stale_after = std::max(3 * config_.interval, config_.interval + 2 * config_.timeout);
   auto age = context.monotonic_time - status.reading_at;

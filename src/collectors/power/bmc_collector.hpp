@@ -25,7 +25,10 @@ class BmcCollector : public Collector {
 
  private:
   BmcConfig config_;
-  BmcPoller poller_;
+  // The poller (and its first request) starts with the first collection, not
+  // when the collector is built only to list its metrics.
+  std::unique_ptr<BmcTransport> transport_;
+  std::unique_ptr<BmcPoller> poller_;
   std::string said_;  // the last problem warned about: each is said once, not every cycle
 };
 

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/text.hpp"
 
 namespace ainode {
@@ -70,6 +72,14 @@ void ProcessesCollector::collect(CollectContext& context, MetricSet& out) {
     out.add(kProcessRss, {std::to_string(p.pid), p.comm, pods[k].namespace_name, pods[k].pod, pods[k].container},
             static_cast<double>(p.rss_pages) * page_size);
   }
+
+  nlohmann::json top = nlohmann::json::array();
+  for (std::size_t k = 0; k < chosen.size(); ++k) {
+    const auto& p = processes[chosen[k]];
+    top.push_back({{"pid", p.pid}, {"name", p.comm}, {"namespace", pods[k].namespace_name}, {"pod", pods[k].pod},
+                   {"container", pods[k].container}, {"pod_uid", pods[k].pod_uid}});
+  }
+  context.details = std::make_shared<const nlohmann::json>(nlohmann::json{{"top", std::move(top)}});
 
   previous_cpu_ticks_.clear();
   for (const auto& p : processes) previous_cpu_ticks_[{p.pid, p.start_time_ticks}] = p.utime_ticks + p.stime_ticks;

@@ -1,0 +1,43 @@
+#pragma once
+// A gRPC client of the kubelet's PodResources v1 API on its unix socket.
+// Every call has a deadline and a raised receive limit (a node with many
+// pods and CPU/memory assignments answers List with megabytes).
+#include <chrono>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "k8s/pod_resources.hpp"
+
+namespace ainode {
+
+struct PodResourcesError {
+  std::string call;     // "List", "GetAllocatableResources"
+  std::string code;     // gRPC status name: "UNAVAILABLE", "DEADLINE_EXCEEDED", "UNIMPLEMENTED", ...
+  std::string message;
+};
+
+template <typename T>
+using PodResourcesAnswer = std::variant<T, PodResourcesError>;
+
+class PodResourcesClient {
+ public:
+  PodResourcesClient(std::string socket_path, std::chrono::milliseconds timeout, int max_receive_bytes);
+  ~PodResourcesClient();
+  PodResourcesClient(const PodResourcesClient&) = delete;
+  PodResourcesClient& operator=(const PodResourcesClient&) = delete;
+
+  PodResourcesAnswer<PodResourcesList> list();
+  // UNIMPLEMENTED on kubelets older than 1.21 (allocatable then unknown).
+  PodResourcesAnswer<AllocatableDevices> allocatable();
+
+  const std::string& socket_path() const { return socket_path_; }
+
+ private:
+  struct Stub;
+  std::string socket_path_;
+  std::chrono::milliseconds timeout_;
+  std::unique_ptr<Stub> stub_;
+};
+
+}  // namespace ainode
