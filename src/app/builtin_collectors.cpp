@@ -59,7 +59,15 @@ const std::vector<CollectorFactory>& builtin_collectors() {
        }},
       {"kubelet", "Kubernetes device allocation from the kubelet's PodResources API", true,
        [](const Config& c, const SharedSources& shared) {
-         return std::make_unique<KubeletCollector>(shared.pod_resources, text::split_list(c.k8s.gpu_resource_names));
+         std::unique_ptr<KubeletSummaryWatcher> summary;
+         if (!c.kubelet.url.empty()) {
+           summary = std::make_unique<KubeletSummaryWatcher>(
+               KubeletHttpOptions{c.kubelet.url, c.kubelet.token_file, c.kubelet.ca_file,
+                                  c.kubelet.insecure_skip_verify, c.kubelet.timeout},
+               c.kubelet.interval);
+         }
+         return std::make_unique<KubeletCollector>(shared.pod_resources, text::split_list(c.k8s.gpu_resource_names),
+                                                   std::move(summary));
        }},
   };
   return factories;

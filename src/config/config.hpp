@@ -110,6 +110,14 @@ struct KubeletConfig {
   Duration pod_resources_interval = std::chrono::seconds(10);
   Duration pod_resources_timeout = std::chrono::seconds(5);
   std::int64_t pod_resources_max_message_bytes = 16 * 1024 * 1024;
+  // The kubelet's HTTPS API for /stats/summary (ephemeral storage); "" = off.
+  // In a pod: "https://$(NODE_IP):10250" with NODE_IP from the downward API.
+  std::string url;
+  std::string token_file = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+  std::string ca_file = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
+  bool insecure_skip_verify = false;
+  Duration interval = std::chrono::seconds(30);
+  Duration timeout = std::chrono::seconds(5);
 };
 
 struct Config {

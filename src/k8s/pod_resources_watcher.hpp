@@ -11,9 +11,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 
+#include "core/periodic_worker.hpp"
 #include "k8s/pod_resources_client.hpp"
 
 namespace ainode {
@@ -40,9 +40,6 @@ struct PodResourcesOptions {
 class PodResourcesWatcher {
  public:
   explicit PodResourcesWatcher(PodResourcesOptions options);
-  ~PodResourcesWatcher();
-  PodResourcesWatcher(const PodResourcesWatcher&) = delete;
-  PodResourcesWatcher& operator=(const PodResourcesWatcher&) = delete;
 
   // The latest state. The first call starts the watcher and waits for its
   // first round (at most twice the call deadline).
@@ -50,16 +47,15 @@ class PodResourcesWatcher {
   const PodResourcesOptions& options() const { return options_; }
 
  private:
-  void run();
-  void ask(PodResourcesClient& client, PodResourcesState& next);
+  void round();
+  void ask(PodResourcesState& next);
 
   PodResourcesOptions options_;
+  PodResourcesClient client_;
   std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::once_flag started_;
-  std::thread thread_;
+  std::condition_variable answered_;
   std::shared_ptr<const PodResourcesState> state_ = std::make_shared<const PodResourcesState>();
+  PeriodicWorker worker_;  // last: stopped (joined) before the state it writes goes
 };
 
 }  // namespace ainode

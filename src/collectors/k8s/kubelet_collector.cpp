@@ -23,6 +23,22 @@ const MetricDesc kAllocatable{"ainode_k8s_gpu_allocatable", MetricType::gauge, "
 const MetricDesc kRatio{"ainode_k8s_gpu_allocation_ratio", MetricType::gauge, "ratio",
                         "Allocated over allocatable GPU devices, by resource.", {"resource"}};
 
+const MetricDesc kPodEphemeral{"ainode_pod_ephemeral_storage_used_bytes", MetricType::gauge, "bytes",
+                               "Ephemeral storage a pod uses (emptyDir, logs, writable layers; kubelet /stats/summary).",
+                               {"namespace", "pod"}};
+const MetricDesc kNodeEphemeralCapacity{"ainode_node_ephemeral_storage_capacity_bytes", MetricType::gauge, "bytes",
+                                        "Capacity of the node filesystem behind ephemeral storage (kubelet node.fs).", {}};
+const MetricDesc kNodeEphemeralAvailable{"ainode_node_ephemeral_storage_available_bytes", MetricType::gauge, "bytes",
+                                         "Available bytes of the node filesystem behind ephemeral storage.", {}};
+const MetricDesc kNodeEphemeralUsed{"ainode_node_ephemeral_storage_used_bytes", MetricType::gauge, "bytes",
+                                    "Used bytes of the node filesystem behind ephemeral storage.", {}};
+const MetricDesc kSummaryUp{"ainode_kubelet_summary_up", MetricType::gauge, "",
+                            "1 when the last /stats/summary request to the kubelet succeeded.", {}};
+const MetricDesc kSummaryErrors{"ainode_kubelet_summary_errors_total", MetricType::counter, "",
+                                "Failed /stats/summary requests by error (http_<status>, timeout, connect, tls, "
+                                "too_large, parse).",
+                                {"error"}};
+
 nlohmann::json pods_json(const PodResourcesList& list) {
   nlohmann::json containers = nlohmann::json::array();
   for (const auto& c : list.containers) {
@@ -34,15 +50,44 @@ nlohmann::json pods_json(const PodResourcesList& list) {
 }
 }  // namespace
 
-KubeletCollector::KubeletCollector(std::shared_ptr<PodResourcesWatcher> watcher, std::vector<std::string> gpu_resources)
-    : watcher_(std::move(watcher)), gpu_resources_(std::move(gpu_resources)) {}
+KubeletCollector::KubeletCollector(std::shared_ptr<PodResourcesWatcher> watcher, std::vector<std::string> gpu_resources,
+                                   std::unique_ptr<KubeletSummaryWatcher> summary)
+    : watcher_(std::move(watcher)), gpu_resources_(std::move(gpu_resources)), summary_(std::move(summary)) {}
 
 std::vector<const MetricDesc*> KubeletCollector::describe() const {
-  return {&kUp, &kErrors, &kLastSuccess, &kAllocated, &kAllocatable, &kRatio};
+  return {&kUp,           &kErrors,           &kLastSuccess,           &kAllocated,         &kAllocatable,
+          &kRatio,        &kPodEphemeral,     &kNodeEphemeralCapacity, &kNodeEphemeralAvailable, &kNodeEphemeralUsed,
+          &kSummaryUp,    &kSummaryErrors};
+}
+
+void KubeletCollector::collect_summary(CollectContext& context, MetricSet& out, nlohmann::json& details) {
+  if (!summary_) {
+    details["summary"] = "off (kubelet.url is empty)";
+    return;
+  }
+  auto state = summary_->latest();
+  if (!state->last_error.empty() && state->last_error != said_summary_) context.warn("kubelet: " + state->last_error);
+  said_summary_ = state->last_error;
+  if (state->asked_yet) out.add(kSummaryUp, state->up ? 1 : 0);
+  for (const auto& [code, count] : state->errors) out.add(kSummaryErrors, {code}, static_cast<double>(count));
+  details["summary"] = {{"url", summary_->options().url + "/stats/summary"},
+                        {"up", state->up},
+                        {"last_error", state->last_error.empty() ? nlohmann::json() : nlohmann::json(state->last_error)}};
+  if (!state->summary) return;
+  const FilesystemUsage& fs = state->summary->node_fs;
+  if (fs.capacity_bytes) out.add(kNodeEphemeralCapacity, *fs.capacity_bytes);
+  if (fs.available_bytes) out.add(kNodeEphemeralAvailable, *fs.available_bytes);
+  if (fs.used_bytes) out.add(kNodeEphemeralUsed, *fs.used_bytes);
+  for (const auto& pod : state->summary->pods) out.add(kPodEphemeral, {pod.namespace_name, pod.pod}, pod.used_bytes);
 }
 
 void KubeletCollector::collect(CollectContext& context, MetricSet& out) {
-  if (!watcher_) return;
+  nlohmann::json details = nlohmann::json::object();
+  collect_summary(context, out, details);
+  if (!watcher_) {
+    context.details = std::make_shared<const nlohmann::json>(std::move(details));
+    return;
+  }
   auto state = watcher_->latest();
   if (!state->last_error.empty() && state->last_error != said_) context.warn("kubelet: " + state->last_error);
   said_ = state->last_error;
@@ -57,16 +102,15 @@ void KubeletCollector::collect(CollectContext& context, MetricSet& out) {
       if (count > 0) out.add(kRatio, {resource}, gpus.allocated[resource] / count);
     }
   }
-  nlohmann::json details = {
-      {"kubelet",
-       {{"socket", watcher_->options().socket_path},
-        {"up", state->up},
-        {"asked", state->asked_yet},
-        {"last_error", state->last_error.empty() ? nlohmann::json() : nlohmann::json(state->last_error)},
-        {"allocatable", state->allocatable_unimplemented ? "unimplemented by this kubelet"
-                        : state->allocatable           ? "known"
-                                                       : "unknown"}}},
-      {"pod_devices", state->list ? pods_json(*state->list) : nlohmann::json::array()}};
+  details["kubelet"] = {
+      {"socket", watcher_->options().socket_path},
+      {"up", state->up},
+      {"asked", state->asked_yet},
+      {"last_error", state->last_error.empty() ? nlohmann::json() : nlohmann::json(state->last_error)},
+      {"allocatable", state->allocatable_unimplemented ? "unimplemented by this kubelet"
+                      : state->allocatable           ? "known"
+                                                     : "unknown"}};
+  details["pod_devices"] = state->list ? pods_json(*state->list) : nlohmann::json::array();
   context.details = std::make_shared<const nlohmann::json>(std::move(details));
 }
 
