@@ -63,8 +63,9 @@ constexpr std::string_view kIndex =
     "<html><head><title>ainode</title></head><body><h1>ainode</h1><ul>"
     "<li><a href=\"{metrics}\">{metrics}</a>: Prometheus metrics</li>"
     "<li><a href=\"/v1/status\">/v1/status</a>: node and collector status (JSON)</li>"
-    "<li><a href=\"/v1/gpus\">/v1/gpus</a>, <a href=\"/v1/rdma\">/v1/rdma</a>, <a href=\"/v1/pods\">/v1/pods</a>: "
-    "GPUs, RDMA ports, and Kubernetes containers with their devices and processes (JSON)</li>"
+    "<li><a href=\"/v1/gpus\">/v1/gpus</a>, <a href=\"/v1/rdma\">/v1/rdma</a>, <a href=\"/v1/pods\">/v1/pods</a>, "
+    "<a href=\"/v1/dri\">/v1/dri</a>: GPUs (every vendor), RDMA ports, Kubernetes containers with their devices and "
+    "processes, DRM cards and render nodes (JSON)</li>"
     "<li><a href=\"/healthz\">/healthz</a>, <a href=\"/readyz\">/readyz</a></li>"
     "</ul></body></html>\n";
 
@@ -86,7 +87,7 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
     std::string_view path = path_of(request.target);
     bool known = path == options.telemetry_path || path == "/healthz" || path == "/readyz" ||
                  path == "/v1/status" || path == "/status" || path == "/v1/gpus" || path == "/v1/rdma" || path == "/v1/pods" ||
-                 path == "/";
+                 path == "/v1/dri" || path == "/";
     if (!known) return text_response(404, "not found\n");
     if (request.method != "GET" && request.method != "HEAD") {
       auto response = text_response(405, "method not allowed\n");
@@ -107,6 +108,7 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
     if (path == "/v1/gpus") return detail_response(*snapshot, "gpus");
     if (path == "/v1/rdma") return detail_response(*snapshot, "rdma");
     if (path == "/v1/pods") return json_response(pods_view(*snapshot));
+    if (path == "/v1/dri") return detail_response(*snapshot, "dri");
     HttpResponse response;
     response.content_type = "application/json";
     response.body = std::make_shared<const std::string>(

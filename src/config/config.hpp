@@ -89,6 +89,7 @@ struct GpuConfig {
   std::string mig_config_devices;
   std::int64_t max_processes = 20;  // per GPU, by memory use: bounds cardinality
   bool k8s_mode = false;            // add *_compat series labelled by CDI device name
+  bool enable_amd = true;           // AMD GPUs from amdgpu sysfs
   // NVML calls that block in the driver (PCIe throughput, energy) are read at most this often.
   Duration slow_read_interval = std::chrono::seconds(30);
 };

@@ -348,6 +348,8 @@ std::vector<Setting> make_settings(const std::vector<std::string_view>& collecto
                      [](Config& c) -> std::string& { return c.gpu.mig_config_devices; }),
       integer_setting("gpu.max_processes", "GPU processes exported per GPU, largest memory first.",
                       [](Config& c) -> std::int64_t& { return c.gpu.max_processes; }, 0, 1000),
+      bool_setting("gpu.enable_amd", "Read AMD GPUs from the amdgpu driver's sysfs.",
+                   [](Config& c) -> bool& { return c.gpu.enable_amd; }),
       bool_setting("gpu.k8s_mode", "Also export *_compat series labelled by Kubernetes/CDI device name.",
                    [](Config& c) -> bool& { return c.gpu.k8s_mode; }),
       duration_setting("gpu.slow_read_interval",

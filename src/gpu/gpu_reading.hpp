@@ -48,6 +48,8 @@ struct NvLinkReading {
 struct GpuReading {
   unsigned index = 0;
   std::string uuid;
+  std::string vendor = "nvidia";  // "nvidia" (NVML) or "amd" (amdgpu sysfs)
+  std::string driver_version;     // amdgpu module version; for NVIDIA the NVML driver's, set by the collector
   bool up = true;  // false once the device reports itself lost
   std::string name, pci_bus_id, serial, vbios;
   std::optional<int> numa_node;
@@ -57,7 +59,11 @@ struct GpuReading {
       decoder_utilization_ratio;
   std::optional<double> memory_total_bytes, memory_used_bytes, memory_free_bytes, memory_reserved_bytes;
   std::optional<double> bar1_total_bytes, bar1_used_bytes;
+  // amdgpu: the CPU-visible part of VRAM, and GTT (system memory the GPU maps).
+  std::optional<double> visible_memory_total_bytes, visible_memory_used_bytes;
+  std::optional<double> gtt_total_bytes, gtt_used_bytes;
   std::optional<double> temperature_celsius, memory_temperature_celsius;
+  std::optional<double> junction_temperature_celsius;  // amdgpu's hotspot sensor
   std::map<std::string, double> temperature_thresholds_celsius;  // slowdown, shutdown, gpu_max, memory_max
   std::optional<double> fan_speed_ratio;
   std::optional<double> power_watts;
@@ -68,6 +74,8 @@ struct GpuReading {
   std::optional<std::uint64_t> clock_event_reasons;  // NVML bit mask
   std::optional<bool> ecc_enabled, ecc_enabled_pending;
   std::map<std::pair<std::string, std::string>, double> ecc_errors;  // (type, scope) -> count
+  // amdgpu RAS: (block, "uncorrected"|"corrected") -> errors since boot.
+  std::map<std::pair<std::string, std::string>, double> ras_errors;
   std::map<std::string, double> retired_pages;                       // cause -> pages
   std::optional<bool> retired_pages_pending;
   std::optional<double> remapped_rows_correctable, remapped_rows_uncorrectable;

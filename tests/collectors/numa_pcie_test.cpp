@@ -75,7 +75,9 @@ TEST(PcieParser, SpeedsAndKinds) {
 TEST(PcieCollector, TrainedDownLinkIsVisible) {
   PcieCollector collector;
   auto out = collect_once(collector);
-  EXPECT_EQ(out.count("ainode_pcie_device_info"), 3u) << "USB controller not watched";
+  EXPECT_EQ(out.count("ainode_pcie_device_info"), 4u) << "USB controller not watched";
+  EXPECT_EQ(out.value("ainode_pcie_link_width_degraded", {{"address", "0000:c1:00.0"}}), 1.0) << "the AMD GPU at x8 of x16";
+  EXPECT_EQ(out.value("ainode_pcie_device_info", {{"kind", "gpu"}, {"driver", "amdgpu"}}), 1.0);
   EXPECT_EQ(out.value("ainode_pcie_link_width_degraded", {{"address", "0000:ab:00.0"}}), 1.0);
   EXPECT_EQ(out.value("ainode_pcie_link_width_degraded", {{"address", "0000:18:00.0"}}), 0.0);
   EXPECT_EQ(out.value("ainode_pcie_link_speed_transfers_per_second", {{"address", "0000:ab:00.0"}}), 8e9);

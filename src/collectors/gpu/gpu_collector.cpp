@@ -7,6 +7,7 @@
 #include "collectors/gpu/gpu_allocation_metrics.hpp"
 #include "collectors/gpu/gpu_metrics.hpp"
 #include "collectors/gpu/gpu_status.hpp"
+#include "gpu/amdgpu/amdgpu_reader.hpp"
 
 namespace ainode {
 
@@ -90,42 +91,66 @@ bool GpuCollector::ensure_nvml(CollectContext& context) {
 }
 
 void GpuCollector::collect(CollectContext& context, MetricSet& out) {
-  if (!ensure_nvml(context)) {
-    context.details = std::make_shared<const nlohmann::json>(
-        nlohmann::json{{"nvml", {{"available", false}, {"reason", unavailable_reason_}}}, {"gpus", nlohmann::json::array()}});
-    return;
-  }
   std::vector<GpuReading> gpus;
-  auto wanted = [this](unsigned index, const std::string& uuid) { return visible_.matches(index, uuid); };
-  for (auto& reading : sampler_->sample(context.fs, wanted)) {
-    if (!mig_devices_.matches(reading.index, reading.uuid)) reading.mig_devices.clear();
-    gpus.push_back(std::move(reading));
+  bool nvml = ensure_nvml(context);
+  if (nvml) {
+    auto wanted = [this](unsigned index, const std::string& uuid) { return visible_.matches(index, uuid); };
+    for (auto& reading : sampler_->sample(context.fs, wanted)) {
+      if (!mig_devices_.matches(reading.index, reading.uuid)) reading.mig_devices.clear();
+      gpus.push_back(std::move(reading));
+    }
   }
+  if (config_.enable_amd) read_amd(context, gpus);
   attribute(context, gpus, out);
-  auto events = events_.snapshot();
-  if (!sampler_->hidden().empty()) remove_events_of(sampler_->hidden(), events);
-  add_gpu_metrics(GpuMetricInputs{gpus, events, sampler_->errors(), sampler_->slow_calls(), driver_version_,
-                                  cuda_version_, config_.k8s_mode},
+  GpuEventLog::Counts events;
+  if (nvml) {
+    events = events_.snapshot();
+    if (!sampler_->hidden().empty()) remove_events_of(sampler_->hidden(), events);
+  }
+  static const std::map<NvmlErrorKey, std::uint64_t> no_errors;
+  static const std::map<NvmlCallKey, std::uint64_t> no_slow_calls;
+  add_gpu_metrics(GpuMetricInputs{gpus, events, nvml ? sampler_->errors() : no_errors,
+                                  nvml ? sampler_->slow_calls() : no_slow_calls, driver_version_, cuda_version_,
+                                  config_.k8s_mode},
                   out);
   nlohmann::json details = gpu_status_json(gpus, events);
-  details["nvml"] = {{"available", true},
-                     {"library", config_.nvml_library},
-                     {"driver_version", driver_version_},
-                     {"cuda_version", cuda_version_},
-                     {"events", watcher_ ? "watching " + std::to_string(watcher_->registered_devices()) + " GPUs"
-                                         : events_status_},
-                     {"symbol_fallbacks", library_->fallbacks()},
-                     {"last_slow_call", nullptr}};
+  details["nvml"] = nvml ? nvml_status() : nlohmann::json{{"available", false}, {"reason", unavailable_reason_}};
+  details["dri"] = dri_devices_json(context.fs);
+  context.details = std::make_shared<const nlohmann::json>(std::move(details));
+}
+
+void GpuCollector::read_amd(CollectContext& context, std::vector<GpuReading>& gpus) {
+  std::vector<std::string> problems;
+  auto first_index = static_cast<unsigned>(gpus.size());
+  for (auto& reading : read_amd_gpus(context.fs, first_index, problems)) {
+    if (visible_.matches(reading.index, reading.uuid)) gpus.push_back(std::move(reading));
+  }
+  // A file with garbage stays garbage for a while: said when the set changes.
+  std::string said;
+  for (const auto& problem : problems) said += problem + "; ";
+  if (!said.empty() && said != amd_problems_said_) context.warn("amdgpu: " + said);
+  amd_problems_said_ = said;
+}
+
+nlohmann::json GpuCollector::nvml_status() const {
+  nlohmann::json status = {{"available", true},
+                           {"library", config_.nvml_library},
+                           {"driver_version", driver_version_},
+                           {"cuda_version", cuda_version_},
+                           {"events", watcher_ ? "watching " + std::to_string(watcher_->registered_devices()) + " GPUs"
+                                               : events_status_},
+                           {"symbol_fallbacks", library_->fallbacks()},
+                           {"last_slow_call", nullptr}};
   if (const auto& slow = sampler_->last_slow_call()) {
-    details["nvml"]["last_slow_call"] = {
+    status["last_slow_call"] = {
         {"uuid", slow->key.uuid},
         {"gpu", slow->key.index},
         {"call", slow->key.call},
         {"seconds", slow->seconds},
         {"returned_unix", std::chrono::duration<double>(slow->returned_at.time_since_epoch()).count()}};
   }
-  details["nvml"]["costliest_calls"] = costliest_calls_json(sampler_->call_costs());
-  context.details = std::make_shared<const nlohmann::json>(std::move(details));
+  status["costliest_calls"] = costliest_calls_json(sampler_->call_costs());
+  return status;
 }
 
 void GpuCollector::attribute(CollectContext& context, std::vector<GpuReading>& gpus, MetricSet& out) {

@@ -1,5 +1,7 @@
 #pragma once
 #include <memory>
+
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "collectors/gpu/device_filter.hpp"
@@ -14,7 +16,8 @@
 
 namespace ainode {
 
-// NVIDIA GPUs through NVML. NVML is loaded on the first run, on this
+// GPUs of every vendor: NVIDIA through NVML, AMD through amdgpu sysfs
+// (gpu/amdgpu), in one vendor-neutral view. NVML is loaded on the first run, on this
 // collector's own thread, so a driver that hangs in nvmlInit stalls only this
 // collector. Without NVML the collector succeeds with no GPU series and says
 // why in /v1/status (and once in the log, as a warning).
@@ -50,10 +53,14 @@ class GpuCollector : public Collector {
   std::unique_ptr<NvmlSampler> sampler_;
   std::unique_ptr<NvmlEventWatcher> watcher_;
   std::string events_status_;
+  // AMD GPUs from amdgpu sysfs, numbered after the NVIDIA ones.
+  void read_amd(CollectContext& context, std::vector<GpuReading>& gpus);
+  nlohmann::json nvml_status() const;
   // Pods of GPU processes (cgroups) and holders of GPUs (PodResources).
   void attribute(CollectContext& context, std::vector<GpuReading>& gpus, MetricSet& out);
 
   GpuKubernetes kubernetes_;
+  std::string amd_problems_said_;
   std::unique_ptr<PodAttributor> pods_;
 };
 

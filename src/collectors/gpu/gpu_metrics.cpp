@@ -15,8 +15,10 @@ Labels with(std::initializer_list<std::string_view> extra) {
 }
 // Series of one GPU (or MIG device) also name the Kubernetes container it is
 // allocated to; the labels are empty, so not written, when there is none.
+// They also carry the vendor ("nvidia", "amd"): one view of every GPU.
 Labels owned(std::initializer_list<std::string_view> extra = {}) {
-  Labels labels = with(extra);
+  Labels labels = with({"vendor"});
+  labels.insert(labels.end(), extra);
   labels.insert(labels.end(), {"namespace", "pod", "container"});
   return labels;
 }
@@ -38,6 +40,20 @@ const MetricDesc kMemoryReserved{"ainode_gpu_memory_reserved_bytes", MetricType:
                                  "Device memory reserved by the driver and firmware.", kGpuOwned};
 const MetricDesc kBar1Total{"ainode_gpu_bar1_memory_total_bytes", MetricType::gauge, "bytes", "BAR1 aperture size.", kGpuOwned};
 const MetricDesc kBar1Used{"ainode_gpu_bar1_memory_used_bytes", MetricType::gauge, "bytes", "BAR1 aperture in use.", kGpuOwned};
+const MetricDesc kVisibleTotal{"ainode_gpu_memory_visible_total_bytes", MetricType::gauge, "bytes",
+                              "CPU-visible part of device memory (amdgpu vis_vram).", kGpuOwned};
+const MetricDesc kVisibleUsed{"ainode_gpu_memory_visible_used_bytes", MetricType::gauge, "bytes",
+                             "CPU-visible device memory in use (amdgpu vis_vram).", kGpuOwned};
+const MetricDesc kGttTotal{"ainode_gpu_gtt_memory_total_bytes", MetricType::gauge, "bytes",
+                           "System memory the GPU can map (amdgpu GTT).", kGpuOwned};
+const MetricDesc kGttUsed{"ainode_gpu_gtt_memory_used_bytes", MetricType::gauge, "bytes",
+                          "System memory mapped by the GPU (amdgpu GTT).", kGpuOwned};
+const MetricDesc kJunction{"ainode_gpu_junction_temperature_celsius", MetricType::gauge, "celsius",
+                           "Hotspot (junction) temperature (amdgpu).", kGpuOwned};
+const MetricDesc kRasErrors{"ainode_gpu_ras_errors_total", MetricType::counter, "",
+                            "RAS errors since boot per hardware block (amdgpu: umc, gfx, sdma, ...), by type "
+                            "(corrected, uncorrected).",
+                            owned({"block", "type"})};
 const MetricDesc kTemperature{"ainode_gpu_temperature_celsius", MetricType::gauge, "celsius", "GPU core temperature.", kGpuOwned};
 const MetricDesc kMemoryTemperature{"ainode_gpu_memory_temperature_celsius", MetricType::gauge, "celsius",
                                     "GPU memory (HBM) temperature.", kGpuOwned};
@@ -121,7 +137,7 @@ const MetricDesc kNvmlErrors{"ainode_gpu_nvml_errors_total", MetricType::counter
 const MetricDesc kNvmlSlowCalls{"ainode_gpu_nvml_slow_calls_total", MetricType::counter, "",
                                 "NVML calls that took 1 s or more (a hung driver call shows here once it returns).",
                                 with({"call"})};
-const MetricDesc kDevices{"ainode_gpu_devices", MetricType::gauge, "", "NVIDIA GPUs visible to ainode."};
+const MetricDesc kDevices{"ainode_gpu_devices", MetricType::gauge, "", "GPUs visible to ainode, all vendors."};
 const Labels kCompat = {"gpu"};
 const MetricDesc kCompatUtilization{"ainode_gpu_utilization_ratio_compat", MetricType::gauge, "",
                                     "k8s_mode: GPU utilization labelled by CDI device name.", kCompat};
@@ -139,14 +155,14 @@ double unix_seconds(std::chrono::system_clock::time_point t) {
 }
 
 std::vector<std::string> gpu_values(const GpuReading& g, std::initializer_list<std::string> extra = {}) {
-  std::vector<std::string> values{std::to_string(g.index), g.uuid};
+  std::vector<std::string> values{std::to_string(g.index), g.uuid, g.vendor};
   values.insert(values.end(), extra);
   values.insert(values.end(), {g.owner.namespace_name, g.owner.pod, g.owner.container});
   return values;
 }
 
 std::vector<std::string> mig_values(const GpuReading& g, const MigDeviceReading& m, std::initializer_list<std::string> extra) {
-  std::vector<std::string> values{std::to_string(g.index), g.uuid};
+  std::vector<std::string> values{std::to_string(g.index), g.uuid, g.vendor};
   values.insert(values.end(), extra);
   values.insert(values.end(), {m.owner.namespace_name, m.owner.pod, m.owner.container});
   return values;
@@ -161,7 +177,8 @@ std::vector<std::string> process_labels(const GpuReading& g, const GpuProcessRea
 std::vector<const MetricDesc*> gpu_metric_descriptors() {
   return {&kDevices,      &kInfo,          &kUp,           &kUtilization,    &kMemoryUtilization, &kEncoder,
           &kDecoder,      &kMemoryTotal,   &kMemoryUsed,   &kMemoryFree,     &kMemoryReserved,    &kBar1Total,
-          &kBar1Used,     &kTemperature,   &kMemoryTemperature, &kThreshold, &kFan,               &kPower,
+          &kBar1Used,     &kVisibleTotal,  &kVisibleUsed,  &kGttTotal,       &kGttUsed,           &kJunction,
+          &kRasErrors,    &kTemperature,   &kMemoryTemperature, &kThreshold, &kFan,               &kPower,
           &kPowerLimit,   &kEnergy,        &kClock,        &kClockMax,       &kPstate,            &kThrottle,
           &kEccMode,      &kEccModePending, &kEccErrors,   &kRetiredPages,   &kRetiredPending,    &kRemappedRows,
           &kRemapPending, &kRemapFailure,  &kPcieGeneration, &kPcieGenerationMax, &kPcieWidth,    &kPcieWidthMax,
@@ -192,7 +209,9 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
 
   for (const auto& g : in.gpus) {
     out.add(kInfo,
-            gpu_values(g, {g.name, g.pci_bus_id, g.serial, g.vbios, std::string(in.driver_version), std::string(in.cuda_version),
+            gpu_values(g, {g.name, g.pci_bus_id, g.serial, g.vbios,
+                           g.driver_version.empty() ? std::string(in.driver_version) : g.driver_version,
+                           g.vendor == "nvidia" ? std::string(in.cuda_version) : std::string(),
                            g.numa_node ? std::to_string(*g.numa_node) : std::string()}),
             1);
   }
@@ -209,6 +228,14 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
   per_gpu(kBar1Used, [](const GpuReading& g) { return g.bar1_used_bytes; });
   per_gpu(kTemperature, [](const GpuReading& g) { return g.temperature_celsius; });
   per_gpu(kMemoryTemperature, [](const GpuReading& g) { return g.memory_temperature_celsius; });
+  per_gpu(kJunction, [](const GpuReading& g) { return g.junction_temperature_celsius; });
+  per_gpu(kVisibleTotal, [](const GpuReading& g) { return g.visible_memory_total_bytes; });
+  per_gpu(kVisibleUsed, [](const GpuReading& g) { return g.visible_memory_used_bytes; });
+  per_gpu(kGttTotal, [](const GpuReading& g) { return g.gtt_total_bytes; });
+  per_gpu(kGttUsed, [](const GpuReading& g) { return g.gtt_used_bytes; });
+  for (const auto& g : in.gpus) {
+    for (const auto& [key, value] : g.ras_errors) out.add(kRasErrors, gpu_values(g, {key.first, key.second}), value);
+  }
   per_gpu_map(kThreshold, [](const GpuReading& g) -> const auto& { return g.temperature_thresholds_celsius; });
   per_gpu(kFan, [](const GpuReading& g) { return g.fan_speed_ratio; });
   per_gpu(kPower, [](const GpuReading& g) { return g.power_watts; });

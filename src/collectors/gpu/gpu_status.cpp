@@ -85,6 +85,7 @@ json gpu_status_json(const std::vector<GpuReading>& gpus, const GpuEventLog::Cou
     list.push_back(json{
         {"index", g.index},
         {"uuid", g.uuid},
+        {"vendor", g.vendor},
         {"up", g.up},
         {"name", g.name},
         {"pci_bus_id", g.pci_bus_id},
