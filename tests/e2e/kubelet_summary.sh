@@ -63,7 +63,8 @@ wait_for_metric ainode_kubelet_summary_up 1 || fail "summary not read over HTTPS
 
 echo "wrong-token" >token  # the token rotates; the new one is read on the next request
 wait_for_metric 'ainode_kubelet_summary_errors_total{error="http_401"}' 1 || fail "401 not counted"
-curl -fsS "$AGENT_URL/v1/status" | grep -q 'HTTP 401' || fail "401 not said in /v1/status"
+status=$(curl -fsS "$AGENT_URL/v1/status")  # not piped into grep -q: with pipefail, an early exit fails curl
+grep -q 'HTTP 401' <<<"$status" || fail "401 not said in /v1/status"
 [ "$(metric 'ainode_pod_ephemeral_storage_used_bytes{namespace="ml-team",pod="trainer-0"}')" = 21528313856 ] ||
   fail "the last good answer should still be exported"
 
