@@ -99,12 +99,14 @@ DegradationReport DegradationDetector::evaluate(std::span<const Family> families
     auto swapped_out = delta_sum("ainode_memory_swapped_out_bytes_total");
     if (swapped_in || swapped_out) add("swapping", (swapped_in.value_or(0) + swapped_out.value_or(0)) / seconds, 10 * kMebibyte, 1);
 
-    add("gpu_ecc_errors",
-        delta_sum("ainode_gpu_ecc_errors_total",
-                  [](const Family& f, const Sample& s) {
-                    return label(f, s, "type") == "uncorrected" && label(f, s, "scope") == "volatile";
-                  }),
-        1, 3);
+    // NVIDIA's volatile uncorrected ECC errors and AMD's uncorrected RAS
+    // errors (any block) are the same event: memory the GPU could not fix.
+    auto ecc = delta_sum("ainode_gpu_ecc_errors_total", [](const Family& f, const Sample& s) {
+      return label(f, s, "type") == "uncorrected" && label(f, s, "scope") == "volatile";
+    });
+    auto ras = delta_sum("ainode_gpu_ras_errors_total",
+                         [](const Family& f, const Sample& s) { return label(f, s, "type") == "uncorrected"; });
+    if (ecc || ras) add("gpu_ecc_errors", ecc.value_or(0) + ras.value_or(0), 1, 3);
     add("gpu_xid_errors", delta_sum("ainode_gpu_xid_errors_total"), 1, 3);
   }
 

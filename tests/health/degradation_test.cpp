@@ -129,3 +129,21 @@ TEST(Degradation, CounterResetIsNotAnEvent) {
   auto report = detector.evaluate(host.families().families(), at(10));
   EXPECT_FALSE(find(report, "gpu_xid_errors")) << "no usable delta this cycle";
 }
+
+TEST(Degradation, AmdUncorrectedRasErrorsAreGpuEccErrors) {
+  static const MetricDesc kRas{"ainode_gpu_ras_errors_total", MetricType::counter, "", "x", {"gpu", "block", "type"}};
+  auto families = [](double uncorrected, double corrected) {
+    MetricSet set;
+    set.add(kRas, {"3", "umc", "uncorrected"}, uncorrected);
+    set.add(kRas, {"3", "umc", "corrected"}, corrected);
+    return set;
+  };
+  DegradationDetector detector;
+  detector.evaluate(families(0, 0).families(), at(0));
+  auto corrected_only = detector.evaluate(families(0, 50).families(), at(10));
+  ASSERT_TRUE(find(corrected_only, "gpu_ecc_errors"));
+  EXPECT_FALSE(find(corrected_only, "gpu_ecc_errors")->active) << "corrected errors are not this signal";
+  auto report = detector.evaluate(families(1, 50).families(), at(20));
+  EXPECT_TRUE(find(report, "gpu_ecc_errors")->active);
+  EXPECT_EQ(find(report, "gpu_ecc_errors")->value, 1.0);
+}
