@@ -46,13 +46,13 @@ struct PodResourcesClient::Stub {
 
 PodResourcesClient::PodResourcesClient(std::string socket_path, std::chrono::milliseconds timeout,
                                        int max_receive_bytes)
-    : socket_path_(std::move(socket_path)), timeout_(timeout), stub_(std::make_unique<Stub>()) {
+    : timeout_(timeout), stub_(std::make_unique<Stub>()) {
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(max_receive_bytes);
   // The kubelet restarts now and then: reconnect quickly rather than after
   // gRPC's default backoff of up to two minutes.
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
-  stub_->channel = grpc::CreateCustomChannel("unix://" + socket_path_, grpc::InsecureChannelCredentials(), arguments);
+  stub_->channel = grpc::CreateCustomChannel("unix://" + socket_path, grpc::InsecureChannelCredentials(), arguments);
   stub_->lister = v1::PodResourcesLister::NewStub(stub_->channel);
 }
 

@@ -31,11 +31,8 @@ class PodResourcesClient {
   // UNIMPLEMENTED on kubelets older than 1.21 (allocatable then unknown).
   PodResourcesAnswer<AllocatableDevices> allocatable();
 
-  const std::string& socket_path() const { return socket_path_; }
-
  private:
   struct Stub;
-  std::string socket_path_;
   std::chrono::milliseconds timeout_;
   std::unique_ptr<Stub> stub_;
 };

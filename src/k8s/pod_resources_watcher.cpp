@@ -29,7 +29,6 @@ void PodResourcesWatcher::round() {
   }
   ask(next);
   next.asked_yet = true;
-  ++next.rounds;
   {
     std::lock_guard lock(mutex_);
     state_ = std::make_shared<const PodResourcesState>(std::move(next));

@@ -26,7 +26,6 @@ struct PodResourcesState {
   bool allocatable_unimplemented = false;            // a kubelet older than 1.21
   std::string last_error;                            // of the last round; "" when it went well
   std::map<std::pair<std::string, std::string>, std::uint64_t> errors;  // (call, gRPC code) -> count
-  std::uint64_t rounds = 0;
   std::chrono::system_clock::time_point last_success{};
 };
 
