@@ -39,5 +39,8 @@ int main(int argc, char** argv) {
   for (const auto& name : loaded.unknown_environment) {
     spdlog::warn("environment variable {} matches no setting (ignored)", name);
   }
-  return run_agent(loaded.config);
+  ConfigReloader::Loader reload_config = [&settings, &command_line] {
+    return load_config(settings, command_line.config_path, ainode_environment(), command_line.flags);
+  };
+  return run_agent(loaded.config, settings, reload_config);
 }

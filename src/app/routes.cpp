@@ -66,6 +66,8 @@ constexpr std::string_view kIndex =
     "<li><a href=\"/v1/gpus\">/v1/gpus</a>, <a href=\"/v1/rdma\">/v1/rdma</a>, <a href=\"/v1/pods\">/v1/pods</a>, "
     "<a href=\"/v1/dri\">/v1/dri</a>: GPUs (every vendor), RDMA ports, Kubernetes containers with their devices and "
     "processes, DRM cards and render nodes (JSON)</li>"
+    "<li><a href=\"/v1/events\">/v1/events</a> (Server-Sent Events), <a href=\"/v1/events/recent\">/v1/events/recent</a>: "
+    "live and recent events; /v1/control/*: the audited control API</li>"
     "<li><a href=\"/healthz\">/healthz</a>, <a href=\"/readyz\">/readyz</a></li>"
     "</ul></body></html>\n";
 
@@ -85,6 +87,17 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
   auto index = std::make_shared<const std::string>(index_page(options.telemetry_path));
   return [&store, options, index](const HttpRequest& request) -> HttpResponse {
     std::string_view path = path_of(request.target);
+    if (options.control && path.starts_with("/v1/control/")) return options.control->handle(request);
+    bool events = options.events && (path == "/v1/events" || path == "/v1/events/recent");
+    if (events && request.method != "GET" && request.method != "HEAD") {
+      auto response = text_response(405, "method not allowed\n");
+      response.headers.emplace_back("Allow", "GET, HEAD");
+      return response;
+    }
+    if (events && path == "/v1/events") {
+      return event_stream_response(*options.events, request, *options.event_stream_stats, options.event_stream_options);
+    }
+    if (events) return recent_events_response(*options.events, request);
     bool known = path == options.telemetry_path || path == "/healthz" || path == "/readyz" ||
                  path == "/v1/status" || path == "/status" || path == "/v1/gpus" || path == "/v1/rdma" || path == "/v1/pods" ||
                  path == "/v1/dri" || path == "/";

@@ -1,10 +1,13 @@
 #pragma once
 // URL routing for the agent's HTTP API: /metrics (configurable), /healthz,
-// /readyz, /v1/status (and /status), and a small index page.
+// /readyz, /v1/status (and /status), /v1/events, /v1/control/*, and a small
+// index page.
 #include <chrono>
 #include <string>
 
 #include "app/snapshot_store.hpp"
+#include "control/control_api.hpp"
+#include "events/event_stream.hpp"
 #include "http/server.hpp"
 
 namespace ainode {
@@ -12,6 +15,12 @@ namespace ainode {
 struct RouteOptions {
   std::string telemetry_path = "/metrics";
   std::chrono::system_clock::time_point start_time;
+  // /v1/events, /v1/events/recent and /v1/control/* are served when these
+  // are set; they must outlive the server.
+  EventBus* events = nullptr;
+  EventStreamStats* event_stream_stats = nullptr;
+  EventStreamOptions event_stream_options;
+  ControlApi* control = nullptr;
 };
 
 HttpHandler make_routes(const SnapshotStore& store, RouteOptions options);

@@ -3,6 +3,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <boost/beast/core/string.hpp>
 #include <algorithm>
 #include <limits>
 
@@ -66,6 +67,11 @@ void RequestHeadParser::on_field_impl(http::field name, string_view name_string,
   if (!charge(name_string.size() + value.size() + field_overhead, error)) return;
   if (name == http::field::accept) append_list_value(accept_, value);
   if (name == http::field::accept_encoding) append_list_value(accept_encoding_, value);
+  if (name == http::field::authorization) authorization_.assign(value.data(), value.size());
+  // Beast has no enum value for Last-Event-ID (Server-Sent Events).
+  if (name == http::field::unknown && boost::beast::iequals(name_string, "last-event-id")) {
+    last_event_id_.assign(value.data(), value.size());
+  }
 }
 
 std::size_t RequestHeadParser::on_body_impl(string_view body, error_code& error) {

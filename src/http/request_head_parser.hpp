@@ -5,7 +5,7 @@
 // the buffer: fields that arrive one per read are consumed as they come, so
 // a client pacing its writes could stream megabytes of header into a stored
 // field list. This parser counts every byte and field it is handed, across
-// reads, and keeps only the four values the server passes on, so a
+// reads, and keeps only the few values the server passes on, so a
 // connection holds its read buffer and a few bounded strings, nothing more.
 #include <boost/beast/http/basic_parser.hpp>
 #include <cstddef>
@@ -30,6 +30,8 @@ class RequestHeadParser : public boost::beast::http::basic_parser<true> {
   unsigned version() const { return version_; }
   std::string& accept() { return accept_; }
   std::string& accept_encoding() { return accept_encoding_; }
+  std::string& authorization() { return authorization_; }
+  std::string& last_event_id() { return last_event_id_; }
 
  private:
   void on_request_impl(boost::beast::http::verb method, boost::beast::string_view method_string,
@@ -56,6 +58,8 @@ class RequestHeadParser : public boost::beast::http::basic_parser<true> {
   unsigned version_ = 11;
   std::string accept_;
   std::string accept_encoding_;
+  std::string authorization_;
+  std::string last_event_id_;
 };
 
 }  // namespace ainode

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/response_stream.hpp"
+
 namespace ainode {
 
 struct HttpRequest {
@@ -18,6 +20,11 @@ struct HttpRequest {
   std::string target;  // path plus query, as sent
   std::string accept;
   std::string accept_encoding;
+  std::string last_event_id;  // the Last-Event-ID header (Server-Sent Events resume), "" when absent
+  std::string authorization;  // the Authorization header, "" when absent
+  std::string peer_address;   // the client's IP address as text ("127.0.0.1", "::1")
+  std::string client_cert_subject;  // a verified TLS client certificate's subject, "" when none
+  std::string body;                 // a request body within the server's limit (POST)
 };
 
 struct HttpResponse {
@@ -28,6 +35,9 @@ struct HttpResponse {
   // without a copy.
   std::shared_ptr<const std::string> body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, Cache-Control, ...)
+  // Set for a streamed answer (text/event-stream): body is ignored and the
+  // connection serves the stream until it ends.
+  std::shared_ptr<ResponseStream> stream;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

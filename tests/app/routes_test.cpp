@@ -36,7 +36,12 @@ std::shared_ptr<const Snapshot> sample_snapshot() {
 
 HttpResponse get(const HttpHandler& handler, std::string target, std::string accept = "", std::string encoding = "",
                  std::string method = "GET") {
-  return handler(HttpRequest{std::move(method), std::move(target), std::move(accept), std::move(encoding)});
+  HttpRequest request;
+  request.method = std::move(method);
+  request.target = std::move(target);
+  request.accept = std::move(accept);
+  request.accept_encoding = std::move(encoding);
+  return handler(request);
 }
 
 std::string gunzip(const std::string& data) {
