@@ -49,6 +49,11 @@ struct ResponseStream {
   std::shared_ptr<const std::string> heartbeat;  // sent every heartbeat_interval; none if null
   std::size_t max_queued_bytes = 256 * 1024;
   std::chrono::milliseconds write_timeout{10000};
+  // The kernel's send buffer for this socket. Left to autotuning it grows to
+  // megabytes, so a thousand stalled clients could pin gigabytes of kernel
+  // memory and hide for minutes that they stopped reading; a small fixed
+  // buffer makes max_queued_bytes the real bound.
+  int socket_send_buffer_bytes = 64 * 1024;
 };
 
 }  // namespace ainode

@@ -135,6 +135,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
     head += "Connection: close\r\n\r\n";
     sink_ = std::make_shared<Sink>(weak_from_this(), stream_spec_->max_queued_bytes);
+    if (stream_spec_->socket_send_buffer_bytes > 0) {
+      beast::error_code ignored;
+      stream_.socket().set_option(asio::socket_base::send_buffer_size(stream_spec_->socket_send_buffer_bytes), ignored);
+    }
     // The stream's own timers govern from here; the read below waits for
     // the client to leave and must not time out.
     stream_.expires_never();
