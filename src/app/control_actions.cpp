@@ -18,10 +18,9 @@ ControlOutcome run_reload(ConfigReloader& reloader, EventBus& events, const Call
   if (result.ok) {
     event.severity = result.restart_required.empty() ? Severity::info : Severity::warning;
     event.message = result.applied.empty() && result.restart_required.empty()
-                        ? std::string("configuration reloaded: nothing changed")
+                        ? std::string("configuration reloaded: no key changed (files it names were re-read)")
                         : "configuration reloaded: " + std::to_string(result.applied.size()) + " applied, " +
                               std::to_string(result.restart_required.size()) + " need a restart";
-    if (result.applied.empty()) outcome.result = "unchanged";
     spdlog::info("{}", event.message);
     for (const auto& key : result.restart_required) spdlog::warn("reload: {} changed; it takes effect at restart", key);
   } else {
