@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/collector_selection.hpp"
 #include "config/config.hpp"
 #include "core/collector.hpp"
 #include "k8s/pod_resources_watcher.hpp"
@@ -26,6 +27,9 @@ struct CollectorFactory {
 };
 
 const std::vector<CollectorFactory>& builtin_collectors();
+
+// Name and default of each built-in collector, for the settings table.
+std::vector<CollectorSwitch> builtin_collector_switches();
 
 // The enabled collectors for this configuration, in registration order.
 std::vector<std::unique_ptr<Collector>> make_enabled_collectors(const Config& config);
