@@ -15,6 +15,7 @@
 
 #include "core/metric.hpp"
 #include "core/node_summary.hpp"
+#include "core/notice.hpp"
 
 namespace ainode {
 
@@ -28,6 +29,7 @@ struct CollectorStatus {
   std::optional<std::chrono::system_clock::time_point> last_success;
   std::string last_error;   // most recent failure or warning, "" if none ever
   std::vector<std::string> warnings;  // this cycle's
+  std::vector<Notice> notices;        // this cycle's, for the log (also among the warnings)
   std::shared_ptr<const nlohmann::json> details;
 };
 
