@@ -1,5 +1,5 @@
 #pragma once
-// The one place that lists the built-in collectors (DESIGN.md §6: explicit
+// The one place that lists the built-in collectors (docs/architecture.md: explicit
 // wiring, no static self-registration).
 #include <functional>
 #include <memory>

@@ -2,7 +2,7 @@
 // The collector contract. A collector reads one area of the host through
 // HostFs and returns plain metric families; the scheduler runs it on its own
 // worker thread under a deadline, so a slow source never blocks another
-// collector or a scrape (DESIGN.md §1).
+// collector or a scrape (docs/architecture.md).
 #include <chrono>
 #include <memory>
 #include <string>

@@ -1,7 +1,7 @@
 #pragma once
 // One completed collection cycle, immutable once published. Renderers
 // (Prometheus text, OpenMetrics, JSON status) read it; a scrape copies bytes
-// rendered once per snapshot (DESIGN.md §1).
+// rendered once per snapshot (docs/architecture.md).
 #include <chrono>
 #include <cstdint>
 #include <functional>
