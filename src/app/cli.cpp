@@ -30,11 +30,19 @@ std::string value_label(const Setting& setting) {
 }
 
 // The default as `config show` would print it for an empty configuration,
-// without TOML quotes or its annotation.
+// without its annotation, TOML quotes or TOML escapes (a regex default must
+// read as the regex itself).
 std::string default_text(const Setting& setting) {
   std::string shown = setting.show(Config{});
   shown = shown.substr(0, shown.find("  #"));
-  if (shown.size() >= 2 && shown.front() == '"' && shown.back() == '"') shown = shown.substr(1, shown.size() - 2);
+  if (shown.size() >= 2 && shown.front() == '"' && shown.back() == '"') {
+    std::string unquoted;
+    for (std::size_t i = 1; i + 1 < shown.size(); ++i) {
+      if (shown[i] == '\\' && i + 2 < shown.size()) ++i;
+      unquoted.push_back(shown[i]);
+    }
+    shown = unquoted;
+  }
   if (shown.empty()) return "empty";
   if (setting.kind == ValueKind::boolean) return shown == "true" ? "on" : "off";
   return shown;

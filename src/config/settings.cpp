@@ -61,6 +61,9 @@ Setting regex_setting(std::string key, std::string help, Field<std::string> fiel
 }
 
 Setting choice_setting(std::string key, std::string help, Field<std::string> field, std::vector<std::string> choices) {
+  std::string listed;
+  for (const auto& choice : choices) listed += (listed.empty() ? "" : ", ") + choice;
+  help += " One of: " + listed + ".";
   return string_setting(std::move(key), std::move(help), field, [choices](std::string_view raw) -> Error {
     if (std::find(choices.begin(), choices.end(), raw) != choices.end()) return std::nullopt;
     std::string list;

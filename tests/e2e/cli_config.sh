@@ -77,6 +77,10 @@ grep -qE -- '--collect.interval DURATION +Time between collection cycles. \[defa
   fail "--help duration: $(grep -F -- '--collect.interval' <<<"$help")"
 grep -qE -- '--web.max-request-bytes BYTES .*\[default: 8192\]' <<<"$help" ||
   fail "--help bytes: $(grep -F -- '--web.max-request-bytes' <<<"$help")"
+grep -qF -- '--disk.device-exclude STRING                      Regex of block devices to ignore. [default: ^(z?ram|loop|fd|(h|s|v|xv)d[a-z]+|nvme\d+n\d+p|mmcblk\d+p)\d+$]' <<<"$help" ||
+  fail "--help regex default: $(grep -F -- '--disk.device-exclude' <<<"$help")"
+grep -qF -- 'Log level. One of: trace, debug, info, warn, error, off. [default: info]' <<<"$help" ||
+  fail "--help choices: $(grep -F -- '--log.level' <<<"$help")"
 grep -qE -- '--web.telemetry-path STRING .*\[default: /metrics\]' <<<"$help" ||
   fail "--help string: $(grep -F -- '--web.telemetry-path' <<<"$help")"
 echo "command line and configuration checks passed"
