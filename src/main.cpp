@@ -11,6 +11,7 @@
 #include "app/catalogue.hpp"
 #include "app/cli.hpp"
 #include "app/logging.hpp"
+#include "config/path_roots.hpp"
 #include "config/settings.hpp"
 
 #include <spdlog/spdlog.h>
@@ -46,9 +47,7 @@ int run_audit(const ainode::CommandLine& command_line, const ainode::Config& con
 
 int main(int argc, char** argv) {
   using namespace ainode;
-  std::vector<std::string_view> collector_names;
-  for (const auto& factory : builtin_collectors()) collector_names.push_back(factory.name);
-  const auto settings = make_settings(collector_names);
+  const auto settings = make_settings(builtin_collector_switches());
 
   CommandLine command_line = parse_command_line(argc, argv, settings);
   if (command_line.command == Command::exit) return command_line.exit_code;
@@ -70,6 +69,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command_line.command == Command::audit) return run_audit(command_line, loaded.config);
+  if (auto error = check_path_roots(settings, loaded)) {
+    std::cerr << "ainode: configuration error: " << *error << "\n";
+    return 2;
+  }
   setup_logging(loaded.config.log);
   for (const auto& name : loaded.unknown_environment) {
     spdlog::warn("environment variable {} matches no setting (ignored)", name);

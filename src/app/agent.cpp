@@ -32,6 +32,10 @@ class FailureLog {
     for (std::size_t i = 0; i < collectors.size(); ++i) {
       const auto& c = collectors[i];
       for (const auto& warning : c.warnings) spdlog::debug("collector {}: {}", c.name, warning);
+      for (const auto& notice : c.notices) {
+        spdlog::log(notice.level == NoticeLevel::warning ? spdlog::level::warn : spdlog::level::info, "collector {}: {}",
+                    c.name, notice.message);
+      }
       bool failing = !c.success;
       if (failing && !failing_[i]) spdlog::warn("collector {} failed: {}", c.name, c.last_error);
       if (!failing && failing_[i]) spdlog::info("collector {} recovered", c.name);

@@ -4,6 +4,8 @@
 // index page.
 #include <chrono>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "app/snapshot_store.hpp"
 #include "control/control_api.hpp"
@@ -24,6 +26,10 @@ struct RouteOptions {
 };
 
 HttpHandler make_routes(const SnapshotStore& store, RouteOptions options);
+
+// Every path answered besides the telemetry path. Each must be reserved
+// (config/reserved_paths.hpp) so --web.telemetry-path cannot shadow it.
+const std::vector<std::string_view>& builtin_routes();
 
 // True when an Accept-Encoding header accepts gzip (and does not refuse it with q=0).
 bool accepts_gzip(std::string_view accept_encoding);

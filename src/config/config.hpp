@@ -1,5 +1,5 @@
 #pragma once
-// The typed configuration passed down from main (DESIGN.md §6). Values are
+// The typed configuration passed down from main (docs/architecture.md). Values are
 // filled by config/settings.cpp from defaults, TOML, AINODE_* environment
 // and flags, in that order of increasing precedence.
 #include <chrono>
