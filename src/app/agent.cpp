@@ -192,9 +192,10 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   }
   spdlog::info("listening on {} (port {}), metrics at {}", config.web.listen_address, server.port(),
                config.web.telemetry_path);
-  scheduler.start();
+  // Before the first cycle, so the first snapshot already counts it.
   events.publish(EventDraft{"agent_started", Severity::info, {}, std::string("ainode ") + build::version + " started",
                             {{"version", build::version}, {"revision", build::revision}}});
+  scheduler.start();
 
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {

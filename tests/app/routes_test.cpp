@@ -36,6 +36,13 @@ std::shared_ptr<const Snapshot> sample_snapshot(std::vector<CollectorStatus> ext
   return builder.build(std::move(cycle));
 }
 
+RouteOptions options_for(std::string telemetry_path) {
+  RouteOptions options;
+  options.telemetry_path = std::move(telemetry_path);
+  options.start_time = std::chrono::system_clock::now();
+  return options;
+}
+
 HttpResponse get(const HttpHandler& handler, std::string target, std::string accept = "", std::string encoding = "",
                  std::string method = "GET") {
   HttpRequest request;
@@ -73,7 +80,7 @@ TEST(Routes, AcceptsGzip) {
 
 TEST(Routes, NotReadyUntilFirstSnapshot) {
   SnapshotStore store;
-  auto handler = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now()});
+  auto handler = make_routes(store, options_for("/metrics"));
   EXPECT_EQ(get(handler, "/healthz").status, 200u);
   EXPECT_EQ(get(handler, "/readyz").status, 503u);
   EXPECT_EQ(get(handler, "/metrics").status, 503u);
@@ -84,7 +91,7 @@ TEST(Routes, NotReadyUntilFirstSnapshot) {
 TEST(Routes, MetricsFormatsAndCompression) {
   SnapshotStore store;
   store.publish(sample_snapshot());
-  auto handler = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now()});
+  auto handler = make_routes(store, options_for("/metrics"));
   auto text = get(handler, "/metrics");
   EXPECT_EQ(text.status, 200u);
   EXPECT_EQ(text.content_type, "text/plain; version=0.0.4; charset=utf-8");
@@ -106,7 +113,7 @@ TEST(Routes, MetricsFormatsAndCompression) {
 TEST(Routes, StatusJson) {
   SnapshotStore store;
   store.publish(sample_snapshot());
-  auto handler = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now()});
+  auto handler = make_routes(store, options_for("/metrics"));
   for (const char* path : {"/v1/status", "/status"}) {
     auto response = get(handler, path);
     EXPECT_EQ(response.content_type, "application/json");
@@ -122,7 +129,7 @@ TEST(Routes, StatusJson) {
 
 TEST(Routes, UnknownPathsAndMethods) {
   SnapshotStore store;
-  auto handler = make_routes(store, RouteOptions{"/custom", std::chrono::system_clock::now()});
+  auto handler = make_routes(store, options_for("/custom"));
   EXPECT_EQ(get(handler, "/metrics").status, 404u);
   EXPECT_EQ(get(handler, "/nope").status, 404u);
   auto post = get(handler, "/custom", "", "", "POST");
@@ -136,7 +143,7 @@ TEST(Routes, UnknownPathsAndMethods) {
 // cycle; other collectors ("broken" in the sample) may fail.
 TEST(Routes, ReadyOnlyWhileCoreCollectorsSucceed) {
   SnapshotStore store;
-  auto handler = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now()});
+  auto handler = make_routes(store, options_for("/metrics"));
   CollectorStatus cpu;
   cpu.name = "cpu";
   cpu.last_error = "/nonexistent/proc/stat: No such file or directory";
@@ -154,7 +161,7 @@ TEST(Routes, ReadyOnlyWhileCoreCollectorsSucceed) {
 TEST(Routes, EveryBuiltinRouteIsReservedFromTheTelemetryPath) {
   SnapshotStore store;
   store.publish(sample_snapshot());
-  auto handler = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now()});
+  auto handler = make_routes(store, options_for("/metrics"));
   for (auto path : builtin_routes()) {
     EXPECT_NE(get(handler, std::string(path)).status, 404u) << path;
     EXPECT_TRUE(is_reserved_path(path)) << path;
