@@ -36,6 +36,9 @@ entries=$(sed -E 's/entries=([0-9]+).*/\1/' <<<"$floor_line")
 gpu_line=$("$BUILD/bench/bench_gpu_cycle_cost" "$BUILD/nvml_sim/libnvidia-ml.so.1" scenarios/h100x8.toml 2000)
 gpu_cpu=$(sed -E 's/.*cpu_seconds_per_cycle=([0-9.]+).*/\1/' <<<"$gpu_line")
 
+# Event fan-out: CPU per event delivered to 1,000 SSE clients.
+fanout_line=$("$BUILD/bench/bench_event_fanout" 1000 2000)
+
 # Per collector (power, fabric, topology) against its own read floor.
 bench/per_collector.sh "$CYCLES" >"$TMP/per_collector"
 
@@ -105,6 +108,9 @@ ratio **$(ratio "$ours" "$floor")×** the floor.
 GPU collection, 8 simulated H100s (\`scenarios/h100x8.toml\`, every NVML query, metrics and status detail):
 **$(python3 -c "print(f'{$gpu_cpu*1000:.3f}')") ms CPU per cycle**, i.e. $(python3 -c "print(f'{$gpu_cpu*100:.3f}')")% of one core at a 1 s interval
 ($(python3 -c "print(f'{$gpu_cpu*1e6/8:.0f}')") µs per GPU; the simulator's own work included).
+
+Event stream (\`bench_event_fanout 1000 2000\`: 1,000 SSE clients in a child process, 500 events/s; the
+figure is the agent side, publisher plus the server's io thread): $fanout_line
 
 Power, fabric and topology collectors alone, each against the floor of reading its own files
 (\`bench/per_collector.sh\`; "fixture" runs on the committed real-shaped tree, which has the
