@@ -109,6 +109,16 @@ void step(GpuState& st, const GpuPhysicsModel& m, double demand, const GpuSettin
           double dt) {
   st.t += dt;
   if (st.lost) return;  // no power, no readings: the GPU is off the bus
+  // First-order thermal model: the die relaxes towards the steady
+  // temperature of the power it drew over the last step, with the model's
+  // time constant.
+  double target = steady_temperature(m, e, st.power_w);
+  st.temperature_c += (target - st.temperature_c) * (1 - std::exp(-dt / m.thermal_time_constant_s));
+  if (st.temperature_c >= m.shutdown_c) {
+    st.lost = true;
+    st.power_w = st.delivered = st.demand = st.graphics_mhz = st.memory_mhz = 0;
+    return;
+  }
   // The SW thermal controller holds the die at gpu_max_c.
   if (st.temperature_c > m.gpu_max_c) {
     st.thermal_ceiling_mhz -= kThermalGainMhzPerCelsiusSecond * (st.temperature_c - m.gpu_max_c) * dt;
@@ -116,11 +126,8 @@ void step(GpuState& st, const GpuPhysicsModel& m, double demand, const GpuSettin
     st.thermal_ceiling_mhz += kThermalRecoveryMhzPerSecond * dt;
   }
   st.thermal_ceiling_mhz = std::clamp(st.thermal_ceiling_mhz, double(m.min_graphics_mhz), double(m.max_graphics_mhz));
+  // Clocks and reasons follow the temperature now reported.
   st.power_w = settle_clocks(st, m, demand, s, e);
-  // First-order thermal model: the die relaxes towards the steady
-  // temperature for this power with the model's time constant.
-  double target = steady_temperature(m, e, st.power_w);
-  st.temperature_c += (target - st.temperature_c) * (1 - std::exp(-dt / m.thermal_time_constant_s));
   if (m.has_fan) {
     // The fan curve rises from 30% at 40 °C to 100% at the target, times what still turns.
     double curve = std::clamp(0.3 + 0.7 * (st.temperature_c - 40) / (m.gpu_max_c - 40), 0.3, 1.0);
@@ -129,7 +136,6 @@ void step(GpuState& st, const GpuPhysicsModel& m, double demand, const GpuSettin
   st.energy_j += st.power_w * dt;
   st.work += st.delivered * dt;
   st.busy += st.demand * dt;
-  if (st.temperature_c >= m.shutdown_c) st.lost = true;
 }
 
 std::vector<unsigned> supported_graphics_clocks(const GpuPhysicsModel& m) {
