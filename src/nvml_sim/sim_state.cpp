@@ -1,5 +1,8 @@
 #include "nvml_sim/sim_state.hpp"
 
+#include "twin/gpu_identity.hpp"
+#include "twin/host_model.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -15,15 +18,6 @@ namespace {
 
 double monotonic_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-std::string bus_id_for(unsigned ordinal) {
-  // The PCI buses of the eight GPUs of an HGX H100 baseboard, then onwards.
-  static const unsigned buses[] = {0x18, 0x2a, 0x3a, 0x5d, 0x9a, 0xab, 0xba, 0xdb};
-  unsigned bus = ordinal < 8 ? buses[ordinal] : 0xe0 + ordinal;
-  char text[32];
-  std::snprintf(text, sizeof text, "00000000:%02X:00.0", bus & 0xff);
-  return text;
 }
 
 std::string uuid_for(const char* prefix, unsigned a, unsigned b) {
@@ -63,7 +57,7 @@ nvmlReturn_t State::init() {
     gpu->spec = scenario_.gpus[i];
     gpu->uuid = uuid_for("GPU", i, 0);
     gpu->serial = "16503240" + std::to_string(10000 + i);
-    gpu->bus_id = bus_id_for(i);
+    gpu->bus_id = twin::gpu_bus_id(i);
     gpu->physics_model = physics_of(*gpu->spec.model, gpu->spec.ambient_c);
     gpus_.push_back(std::move(gpu));
   }
@@ -292,10 +286,8 @@ double State::nvlink_data_kib(SimGpu& g, double t, bool transmit) {
 
 unsigned State::pcie_width(const SimGpu& g, double t) const {
   unsigned width = g.spec.pcie_width != 0 ? g.spec.pcie_width : g.spec.model->pcie_width;
-  for (const twin::Fault* f : active_faults(g, twin::Cause::pcie_link_degraded, t)) {
-    width = std::min(width, g.spec.model->pcie_width >> (f->severity < 0.5 ? 1 : 2));
-  }
-  return width;
+  // The same width the host simulator writes to sysfs for this GPU.
+  return std::min(width, twin::pcie_width_at(scenario_.causes, g.ordinal, g.spec.model->pcie_width, t));
 }
 
 unsigned State::pcie_generation(const SimGpu& g, double t) const {
