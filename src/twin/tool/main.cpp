@@ -94,7 +94,9 @@ int run_all(const Options& o) {
     std::string rootfs = AINODE_SOURCE_DIR "/tests/fixtures/rootfs";
     execl(agent.c_str(), agent.c_str(), "--web.listen-address", o.listen.c_str(), "--path.procfs", proc.c_str(),
           "--path.sysfs", sys.c_str(), "--path.rootfs", rootfs.c_str(), "--gpu.nvml-library", nvml.c_str(),
-          "--collect.interval", "1s", static_cast<char*>(nullptr));
+          "--collect.interval", "1s",
+          // The base tree's amdgpu card is a fixture for the AMD tests; the twin's GPUs are the scenario's.
+          "--no-gpu.enable-amd", static_cast<char*>(nullptr));
     std::perror(("ainode-twin: exec " + agent.string()).c_str());
     _exit(127);
   }
