@@ -92,8 +92,11 @@ int run_all(const Options& o) {
     setenv("AINODE_NVML_SIM_CLOCK_FILE", clock.c_str(), 1);
     std::string proc = tree.proc().string(), sys = tree.sys().string();
     std::string rootfs = AINODE_SOURCE_DIR "/tests/fixtures/rootfs";
+    // No kubelet in the twin (yet): a socket that does not exist, so a
+    // developer on a Kubernetes node does not see the real one's pods.
+    std::string kubelet = (work / "kubelet.sock").string();
     execl(agent.c_str(), agent.c_str(), "--web.listen-address", o.listen.c_str(), "--path.procfs", proc.c_str(),
-          "--path.sysfs", sys.c_str(), "--path.rootfs", rootfs.c_str(), "--gpu.nvml-library", nvml.c_str(),
+          "--path.sysfs", sys.c_str(), "--path.rootfs", rootfs.c_str(), "--gpu.nvml-library", nvml.c_str(), "--kubelet.pod-resources-socket", kubelet.c_str(),
           "--collect.interval", "1s",
           // The base tree's amdgpu card is a fixture for the AMD tests; the twin's GPUs are the scenario's.
           "--no-gpu.enable-amd", static_cast<char*>(nullptr));
