@@ -2,6 +2,9 @@
 // simulated NVML's physics produces from them, read through the agent's loader.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <iterator>
+
 #include "twin/simulated_nvml_session.hpp"
 
 namespace {
@@ -170,4 +173,25 @@ TEST(TwinCauses, UnknownKindsAndBadSeveritiesAreRejectedByName) {
   ASSERT_TRUE(library.loaded());
   EXPECT_EQ(library.api().init(), NVML_ERROR_DRIVER_NOT_LOADED);
   std::filesystem::remove(path);
+}
+
+TEST_F(SimulatedFaults, TheStateFileGivesEachWorkloadsProgressWhichFallsWithTheClock) {
+  std::string state = (dir_ / "state.json").string();
+  start("state_file = \"" + state + "\"",
+        "[[gpus]]\nmodel = \"H100-SXM5-80GB\"\nworkload = \"constant\"\nutilization = 0.9\nprogress_unit = \"tokens\"\n"
+        "progress_at_full_rate = 2000\ncount = 2\n" +
+            fault("power_cap", 1, 1.0));
+  at(20);
+  power_mw();  // a reading advances the physics and writes the file
+  std::ifstream in(state);
+  std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(json.find("\"time\":20.0"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"gpu\":0,\"demand\":0.9000,\"delivered\":0.9000"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"progress_unit\":\"tokens\",\"progress_per_second\":1800.0000"), std::string::npos) << json;
+  // GPU 1 is capped to 280 W: its clock, delivered work and token rate fall.
+  auto gpu1 = json.substr(json.find("{\"gpu\":1"));
+  double delivered = std::stod(gpu1.substr(gpu1.find("\"delivered\":") + 12));
+  double rate = std::stod(gpu1.substr(gpu1.find("\"progress_per_second\":") + 22));
+  EXPECT_LT(delivered, 0.9 * 0.7);
+  EXPECT_NEAR(rate, delivered * 2000, 0.1) << "tokens per second follow delivered work";
 }
