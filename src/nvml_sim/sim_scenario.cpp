@@ -166,7 +166,8 @@ twin::Workload workload_of(const Reader& r) {
   // A training job at full rate finishes one step per step period (each
   // step's compute at full clocks and its communication); inference defaults
   // to a round token rate.
-  double full_rate_default = w.progress_unit == "steps" ? 1.0 / (w.period_seconds * w.base * (w.duty + 0.1 * (1 - w.duty)) + 1e-9) : 2500;
+  double step_work = w.period_seconds * w.base * (w.duty + 0.1 * (1 - w.duty));  // full-rate work in one step
+  double full_rate_default = w.progress_unit == "steps" ? 1.0 / (step_work + 1e-9) : 2500;
   w.progress_at_full_rate = r.number("progress_at_full_rate", full_rate_default);
   return w;
 }

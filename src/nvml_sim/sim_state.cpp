@@ -50,6 +50,9 @@ nvmlReturn_t State::init() {
     init_count_ = 0;
     return NVML_ERROR_DRIVER_NOT_LOADED;
   }
+  // ainode-twin run names the state file for its model server.
+  if (const char* state_file = std::getenv("AINODE_NVML_SIM_STATE_FILE")) scenario_.state_file = state_file;
+  state_file_written_ = -1;
   gpus_.clear();
   for (unsigned i = 0; i < scenario_.gpus.size(); ++i) {
     auto gpu = std::make_unique<SimGpu>();
@@ -202,7 +205,7 @@ void State::advance_locked(SimGpu& g, double t) {
 twin::GpuState State::reading(SimGpu& g, double t) {
   std::lock_guard lock(mutex_);
   advance_locked(g, t);
-  if (!scenario_.state_file.empty() && std::floor(t) > state_file_written_) write_state_file_locked(t);
+  if (!scenario_.state_file.empty() && std::floor(t) != state_file_written_) write_state_file_locked(t);
   return g.physics;
 }
 

@@ -135,7 +135,6 @@ void step(GpuState& st, const GpuPhysicsModel& m, double demand, const GpuSettin
   }
   st.energy_j += st.power_w * dt;
   st.work += st.delivered * dt;
-  st.busy += st.demand * dt;
 }
 
 std::vector<unsigned> supported_graphics_clocks(const GpuPhysicsModel& m) {

@@ -52,7 +52,6 @@ struct GpuState {
   unsigned long long reasons = 0;  // NVML clocks event reason bits
   double energy_j = 0;             // integral of power_w
   double work = 0;                 // integral of delivered (seconds of full-rate work)
-  double busy = 0;                 // integral of demand
   bool lost = false;               // reached the shutdown threshold: off the bus until reset
 };
 

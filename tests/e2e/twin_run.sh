@@ -7,7 +7,9 @@ source "$(dirname "$0")/lib.sh"
 TWIN="$AINODE_BUILD_DIR/twin/ainode-twin"
 SCENARIO="$AINODE_SOURCE_DIR/tests/scenarios/two_thermal_and_network.toml"
 port=$(free_port)
-"$TWIN" run "$SCENARIO" --listen "127.0.0.1:$port" --speed 30 --out "$WORK_DIR/twin" >"$WORK_DIR/twin.log" 2>&1 &
+model_port=$(free_port)
+"$TWIN" run "$SCENARIO" --listen "127.0.0.1:$port" --model-server "127.0.0.1:$model_port" --speed 30 \
+  --out "$WORK_DIR/twin" >"$WORK_DIR/twin.log" 2>&1 &
 twin_pid=$!
 BACKGROUND_PIDS+=("$twin_pid")
 wait_for_url "http://127.0.0.1:$port/readyz" 20 || { cat "$WORK_DIR/twin.log" >&2; fail "the twin's agent did not start"; }
@@ -37,6 +39,10 @@ late_retransmits=$(metric ainode_tcp_retransmitted_segments_total)
 # Healthy: 2 a second; lossy (severity 0.5): 1,000 more a second from t = 120.
 awk "BEGIN{exit !($late_retransmits - $early_retransmits > 50000)}" ||
   fail "retransmissions did not climb: $early_retransmits -> $late_retransmits"
+
+# The model server answers from the GPUs' state (a training scenario serves no tokens: no series).
+curl -fsS "http://127.0.0.1:$model_port/metrics" >/dev/null || fail "the model server does not answer"
+grep -q '"progress_unit":"steps"' "$WORK_DIR/twin/gpu_state.json" || fail "no GPU state file for the model server"
 
 kill -INT "$twin_pid"
 for _ in $(seq 1 50); do kill -0 "$twin_pid" 2>/dev/null || break; sleep 0.1; done

@@ -12,8 +12,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <thread>
 
+#include "model_server.hpp"
 #include "twin/host_tree.hpp"
 
 namespace fs = std::filesystem;
@@ -42,7 +44,7 @@ struct Options {
   std::string scenario, out, base_proc = AINODE_SOURCE_DIR "/tests/fixtures/proc",
                              base_sys = AINODE_SOURCE_DIR "/tests/fixtures/sys";
   double at = -1, speed = 1, tick_seconds = 1, duration = 0;
-  std::string listen = "127.0.0.1:9100", agent, nvml;
+  std::string listen = "127.0.0.1:9100", agent, nvml, model_server = "127.0.0.1:8000";
 };
 
 // Renders the tree each tick from scenario time = wall time * speed, and
@@ -90,6 +92,7 @@ int run_all(const Options& o) {
   if (child == 0) {
     setenv("AINODE_NVML_SIM_SCENARIO", scenario.c_str(), 1);
     setenv("AINODE_NVML_SIM_CLOCK_FILE", clock.c_str(), 1);
+    setenv("AINODE_NVML_SIM_STATE_FILE", (work / "gpu_state.json").c_str(), 1);
     std::string proc = tree.proc().string(), sys = tree.sys().string();
     std::string rootfs = AINODE_SOURCE_DIR "/tests/fixtures/rootfs";
     // No kubelet in the twin (yet): a socket that does not exist, so a
@@ -103,9 +106,17 @@ int run_all(const Options& o) {
     std::perror(("ainode-twin: exec " + agent.string()).c_str());
     _exit(127);
   }
+  std::unique_ptr<ModelServer> model;
+  if (!o.model_server.empty()) {
+    model = std::make_unique<ModelServer>(o.model_server, (work / "gpu_state.json").string());
+    if (!model->bound()) std::cerr << "ainode-twin: no model server: " << model->error() << "\n";
+  }
   std::cout << "ainode-twin: scenario " << o.scenario << " at " << o.speed << "x\n"
-            << "  metrics: http://" << o.listen << "/metrics\n"
-            << "  status:  http://" << o.listen << "/v1/status\n"
+            << "  metrics: http://" << o.listen << "/metrics\n";
+  if (model && model->bound()) {
+    std::cout << "  model server (vLLM-shaped, the scenario's token workloads): http://" << o.model_server << "/metrics\n";
+  }
+  std::cout << "  status:  http://" << o.listen << "/v1/status\n"
             << "  tree:    " << (work / "tree").string() << " (procfs, sysfs), clock " << clock.string() << "\n"
             << "  Ctrl-C stops the agent and the twin." << std::endl;
   std::thread host([&] { host_loop(tree, o, clock); });
@@ -147,6 +158,7 @@ int main(int argc, char** argv) {
   run->add_option("--out", o.out, "keep the tree and clock here (default: a temporary directory, removed)");
   run->add_option("--agent", o.agent, "the ainode binary (default: next to this one)");
   run->add_option("--nvml", o.nvml, "the simulated libnvidia-ml.so.1 (default: the build's)");
+  run->add_option("--model-server", o.model_server, "the model server's host:port (empty: none)");
   for (CLI::App* sub : {host, run}) {
     sub->add_option("--speed", o.speed, "scenario seconds per wall second")->check(CLI::PositiveNumber);
     sub->add_option("--tick", o.tick_seconds, "wall seconds between tree rewrites")->check(CLI::PositiveNumber);
