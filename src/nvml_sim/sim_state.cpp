@@ -20,13 +20,6 @@ double monotonic_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-std::string uuid_for(const char* prefix, unsigned a, unsigned b) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%s-5a1d%04x-%04x-4000-8000-%012x", prefix, a, b, a * 4096 + b);
-  return text;
-}
-
-
 }  // namespace
 
 State& State::get() {
@@ -58,7 +51,7 @@ nvmlReturn_t State::init() {
     auto gpu = std::make_unique<SimGpu>();
     gpu->ordinal = i;
     gpu->spec = scenario_.gpus[i];
-    gpu->uuid = uuid_for("GPU", i, 0);
+    gpu->uuid = twin::gpu_uuid(i);
     gpu->serial = "16503240" + std::to_string(10000 + i);
     gpu->bus_id = twin::gpu_bus_id(i);
     gpu->physics_model = physics_of(*gpu->spec.model, gpu->spec.ambient_c);
@@ -69,7 +62,7 @@ nvmlReturn_t State::init() {
     auto mig = std::make_unique<SimMig>();
     mig->parent = &gpu;
     mig->spec = spec;
-    mig->uuid = uuid_for("MIG", spec.gpu, 1 + static_cast<unsigned>(gpu.migs.size()));
+    mig->uuid = twin::twin_uuid("MIG", spec.gpu, 1 + static_cast<unsigned>(gpu.migs.size()));
     gpu.instances.push_back(std::make_unique<SimInstance>(SimInstance{HandleKind::gpu_instance, mig.get()}));
     gpu.instances.push_back(std::make_unique<SimInstance>(SimInstance{HandleKind::compute_instance, mig.get()}));
     gpu.migs.push_back(std::move(mig));

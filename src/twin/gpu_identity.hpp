@@ -24,4 +24,13 @@ inline std::string gpu_sysfs_address(unsigned ordinal) {
   return id;
 }
 
+// "GPU-5a1d0003-0000-4000-8000-000000003000" for GPU 3; MIG devices use
+// prefix "MIG" and their parent and position.
+inline std::string twin_uuid(const char* prefix, unsigned a, unsigned b) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%s-5a1d%04x-%04x-4000-8000-%012x", prefix, a, b, a * 4096 + b);
+  return text;
+}
+inline std::string gpu_uuid(unsigned ordinal) { return twin_uuid("GPU", ordinal, 0); }
+
 }  // namespace ainode::twin

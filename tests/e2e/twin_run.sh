@@ -29,12 +29,14 @@ for _ in $(seq 1 150); do
 done
 awk "BEGIN{exit !($(scenario_time) >= 200)}" || fail "scenario time did not reach 200 s"
 grep -q 'driver_version="sim-' "$WORK_DIR/m.prom" || fail "not the simulated NVML"
-[ "$(metric 'ainode_gpu_throttle_reason\{gpu="2",[^}]*reason="sw_thermal"\}')" = 1 ] || fail "GPU 2 is not thermally throttled"
-[ "$(metric 'ainode_gpu_throttle_reason\{gpu="0",[^}]*reason="sw_thermal"\}')" = 0 ] || fail "GPU 0 should be healthy"
+[ "$(metric 'ainode_gpu_throttle_reason\{gpu="2",[^}]*reason="sw_thermal"[,}]')" = 1 ] || fail "GPU 2 is not thermally throttled"
+[ "$(metric 'ainode_gpu_throttle_reason\{gpu="0",[^}]*reason="sw_thermal"[,}]')" = 0 ] || fail "GPU 0 should be healthy"
 hot=$(metric 'ainode_gpu_temperature_celsius\{gpu="2",')
 cool=$(metric 'ainode_gpu_temperature_celsius\{gpu="0",')
 awk "BEGIN{exit !($hot > $cool + 10)}" || fail "GPU 2 ($hot C) not hotter than GPU 0 ($cool C)"
 late_retransmits=$(metric ainode_tcp_retransmitted_segments_total)
+# The twin's kubelet hands the scenario's training pod its GPUs: their series name it.
+grep -q '^ainode_gpu_power_watts{gpu="2",[^}]*pod="trainer-0"' "$WORK_DIR/m.prom" || fail "GPU 2 is not labelled with its pod"
 [ -n "$early_retransmits" ] || fail "no early sample"
 # Healthy: 2 a second; lossy (severity 0.5): 1,000 more a second from t = 120.
 awk "BEGIN{exit !($late_retransmits - $early_retransmits > 50000)}" ||

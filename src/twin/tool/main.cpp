@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "model_server.hpp"
+#include "twin_kubelet.hpp"
 #include "twin/host_tree.hpp"
 
 namespace fs = std::filesystem;
@@ -50,13 +51,14 @@ struct Options {
 // Renders the tree each tick from scenario time = wall time * speed, and
 // writes that time to `clock` (the simulated NVML reads it) so both halves
 // of the twin share one clock. Returns when stopped or past `duration`.
-void host_loop(HostTree& tree, const Options& o, const fs::path& clock) {
+void host_loop(HostTree& tree, const Options& o, const fs::path& clock, TwinKubelet* kubelet = nullptr) {
   auto start = std::chrono::steady_clock::now();
   auto next = start;
   while (!stopping) {
     double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() * o.speed;
     if (!clock.empty()) write_clock(clock, t);
     tree.render(t);
+    if (kubelet != nullptr) kubelet->set_time(t);
     if (o.duration > 0 && t >= o.duration) return;
     // The clock file ticks ten times a second so GPU time stays smooth; the tree once a tick.
     for (int i = 0; i < 10 && !stopping; ++i) {
@@ -95,17 +97,21 @@ int run_all(const Options& o) {
     setenv("AINODE_NVML_SIM_STATE_FILE", (work / "gpu_state.json").c_str(), 1);
     std::string proc = tree.proc().string(), sys = tree.sys().string();
     std::string rootfs = AINODE_SOURCE_DIR "/tests/fixtures/rootfs";
-    // No kubelet in the twin (yet): a socket that does not exist, so a
-    // developer on a Kubernetes node does not see the real one's pods.
+    // The twin's own kubelet (never the node's real one).
     std::string kubelet = (work / "kubelet.sock").string();
     execl(agent.c_str(), agent.c_str(), "--web.listen-address", o.listen.c_str(), "--path.procfs", proc.c_str(),
           "--path.sysfs", sys.c_str(), "--path.rootfs", rootfs.c_str(), "--gpu.nvml-library", nvml.c_str(), "--kubelet.pod-resources-socket", kubelet.c_str(),
+          "--kubelet.pod-resources-interval", "1s",
           "--collect.interval", "1s",
           // The base tree's amdgpu card is a fixture for the AMD tests; the twin's GPUs are the scenario's.
           "--no-gpu.enable-amd", static_cast<char*>(nullptr));
     std::perror(("ainode-twin: exec " + agent.string()).c_str());
     _exit(127);
   }
+  // Started after fork: a gRPC server's threads must not be forked.
+  TwinKubelet kubelet((work / "kubelet.sock").string(), load_pods(o.scenario), load_causes(o.scenario),
+                      load_gpu_count(o.scenario));
+  if (!kubelet.serving()) std::cerr << "ainode-twin: the twin kubelet did not start\n";
   std::unique_ptr<ModelServer> model;
   if (!o.model_server.empty()) {
     model = std::make_unique<ModelServer>(o.model_server, (work / "gpu_state.json").string());
@@ -117,9 +123,10 @@ int run_all(const Options& o) {
     std::cout << "  model server (vLLM-shaped, the scenario's token workloads): http://" << o.model_server << "/metrics\n";
   }
   std::cout << "  status:  http://" << o.listen << "/v1/status\n"
+            << "  kubelet: unix:" << (work / "kubelet.sock").string() << " (PodResources: the scenario's [[pods]])\n"
             << "  tree:    " << (work / "tree").string() << " (procfs, sysfs), clock " << clock.string() << "\n"
             << "  Ctrl-C stops the agent and the twin." << std::endl;
-  std::thread host([&] { host_loop(tree, o, clock); });
+  std::thread host([&] { host_loop(tree, o, clock, &kubelet); });
   while (!stopping) {
     int status = 0;
     if (waitpid(child, &status, WNOHANG) == child) {
