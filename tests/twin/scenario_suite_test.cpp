@@ -128,6 +128,17 @@ TEST_F(SuiteOnSimulator, EveryScenarioLoadsAndEveryGpuFaultShows) {
       EXPECT_TRUE(shows(f.kind, before, during)) << cause_name(f.kind) << " on GPU " << *f.subject.gpu
                                                  << " severity " << f.severity << " shows nothing";
     }
+    // Healthy means healthy: no GPU holds its clocks down for any reason but idleness.
+    bool healthy = std::any_of(c.labels.begin(), c.labels.end(), [](const Label& l) { return l.cause == Cause::none; });
+    unsigned count = 0;
+    ASSERT_EQ(library_.api().device_count(&count), NVML_SUCCESS);
+    for (unsigned gpu = 0; healthy && gpu < count; ++gpu) {
+      for (double t : {30.0, 150.0, 290.0}) {
+        Reading r = read(gpu, t);
+        EXPECT_EQ(r.up, NVML_SUCCESS);
+        EXPECT_EQ(r.reasons & ~nvmlClocksEventReasonGpuIdle, 0u) << "GPU " << gpu << " at t = " << t;
+      }
+    }
     library_.api().shutdown();
   }
 }
