@@ -12,6 +12,7 @@
 #define NVML_EXPORT extern "C" __attribute__((visibility("default")))
 
 using namespace ainode::sim;
+namespace twin = ainode::twin;
 
 namespace {
 
@@ -132,7 +133,11 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetPciInfo_v2(nvmlDevice_t device, nvmlPciInf
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t device, nvmlUtilization_t* utilization) {
   return on_gpu("nvmlDeviceGetUtilizationRates", device, [&](SimGpu& g, double t) {
     if (utilization == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
-    double u = State::get().utilization(g, t);
+    // A real driver has no whole-GPU utilization in MIG mode.
+    if (State::get().in_mig_mode(g)) return NVML_ERROR_NOT_SUPPORTED;
+    // The work delivered (demand times the clock's share of its maximum): it
+    // falls when clocks fall, which docs/twin.md states as a simplification.
+    double u = State::get().reading(g, t).delivered;
     utilization->gpu = static_cast<unsigned>(std::lround(u * 100));
     utilization->memory = static_cast<unsigned>(std::lround(u * 60));
     return NVML_SUCCESS;
@@ -218,7 +223,7 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetBAR1MemoryInfo(nvmlDevice_t device, nvmlBA
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, nvmlTemperatureSensors_t sensor, unsigned int* temp) {
   return on_gpu("nvmlDeviceGetTemperature", device, [&](SimGpu& g, double t) {
     if (sensor != NVML_TEMPERATURE_GPU) return NVML_ERROR_INVALID_ARGUMENT;
-    return set(temp, std::lround(State::get().temperature(g, t)));
+    return set(temp, std::lround(State::get().reading(g, t).temperature_c));
   });
 }
 
@@ -242,7 +247,7 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t device, int count
       nvmlFieldValue_t& v = values[i];
       if (v.fieldId == NVML_FI_DEV_MEMORY_TEMP) {
         v.valueType = NVML_VALUE_TYPE_UNSIGNED_INT;
-        v.value.uiVal = static_cast<unsigned>(std::lround(State::get().temperature(g, t) + 5));
+        v.value.uiVal = static_cast<unsigned>(std::lround(State::get().reading(g, t).temperature_c + 5));
         v.nvmlReturn = NVML_SUCCESS;
       } else if (v.fieldId == NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX ||
                  v.fieldId == NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX) {
@@ -271,22 +276,30 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t device, int count
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t device, unsigned int* speed) {
   return on_gpu("nvmlDeviceGetFanSpeed", device, [&](SimGpu& g, double t) {
     if (!model(g).has_fan) return NVML_ERROR_NOT_SUPPORTED;  // SXM boards are cooled by the chassis
-    return set(speed, std::lround(30 + 50 * State::get().utilization(g, t)));
+    return set(speed, std::lround(100 * State::get().reading(g, t).fan_ratio));
   });
 }
 
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t device, unsigned int* power) {
   return on_gpu("nvmlDeviceGetPowerUsage", device,
-                [&](SimGpu& g, double t) { return set(power, std::lround(State::get().power_watts(g, t) * 1000)); });
+                [&](SimGpu& g, double t) { return set(power, std::lround(State::get().reading(g, t).power_w * 1000)); });
 }
 
+// The limit set with nvmlDeviceSetPowerManagementLimit (the default until then).
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetPowerManagementLimit(nvmlDevice_t device, unsigned int* limit) {
-  return on_gpu("nvmlDeviceGetPowerManagementLimit", device,
-                [&](SimGpu& g, double) { return set(limit, model(g).power_limit_w * 1000); });
+  return on_gpu("nvmlDeviceGetPowerManagementLimit", device, [&](SimGpu& g, double) {
+    unsigned set_mw = State::get().settings(g).power_limit_mw;
+    return set(limit, set_mw != 0 ? set_mw : model(g).power_limit_w * 1000);
+  });
 }
+// The limit in force: the lower of the one set and any out-of-band cap (a
+// power_cap fault), as the driver enforces the lowest of all its limits.
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t device, unsigned int* limit) {
-  return on_gpu("nvmlDeviceGetEnforcedPowerLimit", device,
-                [&](SimGpu& g, double) { return set(limit, model(g).power_limit_w * 1000); });
+  return on_gpu("nvmlDeviceGetEnforcedPowerLimit", device, [&](SimGpu& g, double t) {
+    State& state = State::get();
+    double watts = twin::enforced_limit_w(g.physics_model, state.settings(g), state.effects(g, t));
+    return set(limit, std::lround(watts * 1000));
+  });
 }
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetPowerManagementDefaultLimit(nvmlDevice_t device, unsigned int* limit) {
   return on_gpu("nvmlDeviceGetPowerManagementDefaultLimit", device,
@@ -303,23 +316,24 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetPowerManagementLimitConstraints(nvmlDevice
 #ifndef AINODE_NVML_SIM_OLD_DRIVER
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, unsigned long long* energy) {
   return on_gpu("nvmlDeviceGetTotalEnergyConsumption", device, [&](SimGpu& g, double t) {
-    return set(energy, std::llround(State::get().energy_joules(g, t) * 1000));
+    constexpr double kSinceDriverLoad = 3.6e6;  // a driver loaded an hour of idle earlier
+    return set(energy, std::llround((kSinceDriverLoad + State::get().reading(g, t).energy_j) * 1000));
   });
 }
 #endif
 
 namespace {
-unsigned clock_mhz(const SimGpu& g, nvmlClockType_t type, double t, bool maximum) {
+unsigned clock_mhz(SimGpu& g, nvmlClockType_t type, double t, bool maximum) {
   const Model& m = model(g);
   unsigned max = type == NVML_CLOCK_MEM     ? m.clock_memory_mhz
                  : type == NVML_CLOCK_VIDEO ? m.clock_video_mhz
                  : type == NVML_CLOCK_SM    ? m.clock_sm_mhz
                                             : m.clock_graphics_mhz;
-  if (maximum || type == NVML_CLOCK_MEM) return max;
-  unsigned long long reasons = State::get().throttle_reasons(g, t);
-  if (reasons == 0x1) return 345;              // idle
-  if (reasons & ~0x1ULL) return max * 3 / 4;   // held down
-  return max;
+  if (maximum) return max;
+  twin::GpuState s = State::get().reading(g, t);
+  if (type == NVML_CLOCK_MEM) return static_cast<unsigned>(s.memory_mhz);
+  // SM and graphics share one clock domain; video scales with it.
+  return static_cast<unsigned>(std::lround(s.graphics_mhz * max / m.clock_graphics_mhz));
 }
 }  // namespace
 
@@ -334,11 +348,13 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetMaxClockInfo(nvmlDevice_t device, nvmlCloc
 
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetPerformanceState(nvmlDevice_t device, nvmlPstates_t* pstate) {
   return on_gpu("nvmlDeviceGetPerformanceState", device,
-                [&](SimGpu& g, double t) { return set(pstate, State::get().utilization(g, t) < 0.05 ? 8 : 0); });
+                [&](SimGpu& g, double t) {
+                  return set(pstate, (State::get().reading(g, t).reasons & nvmlClocksEventReasonGpuIdle) ? 8 : 0);
+                });
 }
 
 static nvmlReturn_t clock_reasons(const char* call, nvmlDevice_t device, unsigned long long* reasons) {
-  return on_gpu(call, device, [&](SimGpu& g, double t) { return set(reasons, State::get().throttle_reasons(g, t)); });
+  return on_gpu(call, device, [&](SimGpu& g, double t) { return set(reasons, State::get().reading(g, t).reasons); });
 }
 #ifndef AINODE_NVML_SIM_OLD_DRIVER
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t device, unsigned long long* reasons) {
@@ -398,23 +414,22 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t device, unsigned
     *correctable = 0;
     *uncorrectable = rows;
     *pending = rows > 0 ? 1 : 0;
-    *failure = 0;
+    *failure = State::get().remap_failed(g, t) ? 1 : 0;
     return NVML_SUCCESS;
   });
 }
 
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetCurrPcieLinkGeneration(nvmlDevice_t device, unsigned int* value) {
   return on_gpu("nvmlDeviceGetCurrPcieLinkGeneration", device,
-                [&](SimGpu& g, double) { return set(value, model(g).pcie_generation); });
+                [&](SimGpu& g, double t) { return set(value, State::get().pcie_generation(g, t)); });
 }
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetMaxPcieLinkGeneration(nvmlDevice_t device, unsigned int* value) {
   return on_gpu("nvmlDeviceGetMaxPcieLinkGeneration", device,
                 [&](SimGpu& g, double) { return set(value, model(g).pcie_generation); });
 }
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetCurrPcieLinkWidth(nvmlDevice_t device, unsigned int* value) {
-  return on_gpu("nvmlDeviceGetCurrPcieLinkWidth", device, [&](SimGpu& g, double) {
-    return set(value, g.spec.pcie_width != 0 ? g.spec.pcie_width : model(g).pcie_width);
-  });
+  return on_gpu("nvmlDeviceGetCurrPcieLinkWidth", device,
+                [&](SimGpu& g, double t) { return set(value, State::get().pcie_width(g, t)); });
 }
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetMaxPcieLinkWidth(nvmlDevice_t device, unsigned int* value) {
   return on_gpu("nvmlDeviceGetMaxPcieLinkWidth", device,
@@ -423,26 +438,42 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetMaxPcieLinkWidth(nvmlDevice_t device, unsi
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetPcieThroughput(nvmlDevice_t device, nvmlPcieUtilCounter_t counter,
                                                      unsigned int* value) {
   return on_gpu("nvmlDeviceGetPcieThroughput", device, [&](SimGpu& g, double t) {
-    double kilobytes = State::get().utilization(g, t) * (counter == NVML_PCIE_UTIL_TX_BYTES ? 2e6 : 5e6);
+    double kilobytes = State::get().reading(g, t).delivered * (counter == NVML_PCIE_UTIL_TX_BYTES ? 2e6 : 5e6);
     return set(value, std::lround(kilobytes));
   });
 }
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetPcieReplayCounter(nvmlDevice_t device, unsigned int* value) {
-  return on_gpu("nvmlDeviceGetPcieReplayCounter", device, [&](SimGpu&, double) { return set(value, 0); });
+  // A degraded link replays: up to 20 replays a second at severity 1.
+  return on_gpu("nvmlDeviceGetPcieReplayCounter", device, [&](SimGpu& g, double t) {
+    return set(value, std::llround(20 * State::get().fault_exposure(g, twin::Cause::pcie_link_degraded, t)));
+  });
 }
 
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetNvLinkState(nvmlDevice_t device, unsigned int link, nvmlEnableState_t* active) {
-  return on_gpu("nvmlDeviceGetNvLinkState", device, [&](SimGpu& g, double) {
+  return on_gpu("nvmlDeviceGetNvLinkState", device, [&](SimGpu& g, double t) {
     if (model(g).nvlinks == 0) return NVML_ERROR_NOT_SUPPORTED;
     if (link >= model(g).nvlinks) return NVML_ERROR_INVALID_ARGUMENT;
-    return set(active, NVML_FEATURE_ENABLED);
+    // A severe nvlink_errors fault (>= 0.8) takes the last link down.
+    bool down = link == model(g).nvlinks - 1 &&
+                std::any_of(State::get().scenario().causes.faults.begin(), State::get().scenario().causes.faults.end(),
+                            [&](const twin::Fault& f) {
+                              return f.kind == twin::Cause::nvlink_errors && f.subject.gpu == g.ordinal &&
+                                     f.severity >= 0.8 && f.active(t);
+                            });
+    return set(active, down ? NVML_FEATURE_DISABLED : NVML_FEATURE_ENABLED);
   });
 }
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetNvLinkErrorCounter(nvmlDevice_t device, unsigned int link,
                                                          nvmlNvLinkErrorCounter_t counter, unsigned long long* value) {
   return on_gpu("nvmlDeviceGetNvLinkErrorCounter", device, [&](SimGpu& g, double t) {
     if (link >= model(g).nvlinks) return NVML_ERROR_INVALID_ARGUMENT;
-    return set(value, counter == NVML_NVLINK_ERROR_DL_REPLAY ? static_cast<unsigned long long>(t / 600) : 0ULL);
+    // A healthy link replays once in ten minutes; an nvlink_errors fault adds
+    // up to 50 replays and 50 CRC flit errors a second on link 0.
+    unsigned long long count = counter == NVML_NVLINK_ERROR_DL_REPLAY ? static_cast<unsigned long long>(t / 600) : 0ULL;
+    if (link == 0 && (counter == NVML_NVLINK_ERROR_DL_REPLAY || counter == NVML_NVLINK_ERROR_DL_CRC_FLIT)) {
+      count += static_cast<unsigned long long>(50 * State::get().fault_exposure(g, twin::Cause::nvlink_errors, t));
+    }
+    return set(value, count);
   });
 }
 

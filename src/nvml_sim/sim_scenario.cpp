@@ -12,13 +12,17 @@ namespace ainode::sim {
 namespace {
 
 // Public figures of each model, as their datasheets and nvidia-smi give them.
+// The physics figures (last four) are plausible round numbers, not measured:
+// full load a few percent over the default limit (a heavy training kernel
+// does hit the cap), thermal resistance putting full load near 65-70 °C on
+// 25 °C inlet air, time constants of tens of seconds.
 const Model kModels[] = {
     {"H100-SXM5-80GB", "NVIDIA H100 80GB HBM3", 0x233010DE, 81559, 131072, 700, 200, 70, 1980, 1980, 2619, 1545, 5, 16,
-     18, 132, 87, 92, 85, 95, false},
+     18, 132, 87, 92, 85, 95, false, 735, 0.064, 30, 210},
     {"A100-SXM4-80GB", "NVIDIA A100-SXM4-80GB", 0x20B210DE, 81920, 131072, 400, 100, 55, 1410, 1410, 1593, 1290, 4, 16,
-     12, 108, 85, 92, 83, 95, false},
+     12, 108, 85, 92, 83, 95, false, 420, 0.1, 25, 210},
     {"L40S", "NVIDIA L40S", 0x26B910DE, 46068, 65536, 350, 100, 35, 2520, 2520, 9001, 1965, 4, 16, 0, 142, 88, 93, 87, 95,
-     true},
+     true, 365, 0.12, 40, 210},
 };
 
 const std::map<std::string, unsigned long long>& reason_bits() {
@@ -107,6 +111,69 @@ const Model* find_model(const std::string& key) {
   return nullptr;
 }
 
+twin::GpuPhysicsModel physics_of(const Model& m, double ambient_c) {
+  twin::GpuPhysicsModel p;
+  p.idle_w = m.power_idle_w;
+  p.full_w = m.full_load_w;
+  p.default_limit_w = m.power_limit_w;
+  p.min_limit_w = m.power_min_w;
+  p.max_graphics_mhz = m.clock_graphics_mhz;
+  p.min_graphics_mhz = m.clock_min_mhz;
+  p.max_memory_mhz = m.clock_memory_mhz;
+  p.ambient_c = ambient_c;
+  p.thermal_resistance_c_per_w = m.thermal_resistance_c_per_w;
+  p.thermal_time_constant_s = m.thermal_time_constant_s;
+  p.gpu_max_c = m.gpu_max_c;
+  p.slowdown_c = m.slowdown_c;
+  p.shutdown_c = m.shutdown_c;
+  p.has_fan = m.has_fan;
+  return p;
+}
+
+namespace {
+
+// The workload keys of a [[gpus]] entry. Files written before the twin
+// (utilization_base/amplitude/period_seconds only) get the sine they had.
+twin::Workload workload_of(const Reader& r) {
+  twin::Workload w;
+  std::string kind = r.text("workload", "sine");
+  if (!twin::parse_workload_kind(kind, w.kind)) {
+    r.fail("workload", "unknown workload '" + kind + "' (idle, constant, sine, step, training)");
+  }
+  double level = r.number("utilization", 0.9);
+  switch (w.kind) {
+    case twin::WorkloadKind::sine:
+      w.base = r.number("utilization_base", 0.5);
+      w.amplitude = r.number("utilization_amplitude", 0.3);
+      w.period_seconds = r.number("period_seconds", 120);
+      break;
+    case twin::WorkloadKind::constant: w.base = level; break;
+    case twin::WorkloadKind::step:
+      w.base = r.number("utilization", 0.2);
+      w.after = r.number("utilization_after", 0.9);
+      w.step_at_seconds = r.number("step_at_seconds", 60);
+      break;
+    case twin::WorkloadKind::training:
+      w.base = level;
+      w.period_seconds = r.number("step_seconds", 2);
+      w.duty = r.number("duty", 0.8);
+      break;
+    case twin::WorkloadKind::idle: break;
+  }
+  if (w.period_seconds <= 0) r.fail("period_seconds", "must be positive");
+  w.progress_unit = r.text("progress_unit", w.kind == twin::WorkloadKind::training ? "steps" : "tokens");
+  if (w.progress_unit != "steps" && w.progress_unit != "tokens") r.fail("progress_unit", "expected steps or tokens");
+  // A training job at full rate finishes one step per step period (each
+  // step's compute at full clocks and its communication); inference defaults
+  // to a round token rate.
+  double step_work = w.period_seconds * w.base * (w.duty + 0.1 * (1 - w.duty));  // full-rate work in one step
+  double full_rate_default = w.progress_unit == "steps" ? 1.0 / (step_work + 1e-9) : 2500;
+  w.progress_at_full_rate = r.number("progress_at_full_rate", full_rate_default);
+  return w;
+}
+
+}  // namespace
+
 Scenario load_scenario(const std::string& path) {
   toml::table root;
   try {
@@ -122,17 +189,23 @@ Scenario load_scenario(const std::string& path) {
     if (!scenario.driver_version.starts_with("sim-")) scenario.driver_version = "sim-" + scenario.driver_version;
     scenario.cuda_version = static_cast<int>(r.whole("cuda_version", 12040));
     if (driver->contains("frozen_time_seconds")) scenario.frozen_time_seconds = r.number("frozen_time_seconds", 0);
+    if (driver->contains("root")) scenario.caller_is_root = r.flag("root");
+    scenario.set_call_log = r.text("set_call_log", "");
+    scenario.state_file = r.text("state_file", "");
   }
   for_each_table(root, "gpus", path, [&](const Reader& r) {
     GpuSpec spec;
     std::string model = r.text("model", "H100-SXM5-80GB");
     spec.model = find_model(model);
     if (spec.model == nullptr) r.fail("model", "unknown model '" + model + "' (H100-SXM5-80GB, A100-SXM4-80GB, L40S)");
-    spec.utilization_base = r.number("utilization_base", 0.5);
-    spec.utilization_amplitude = r.number("utilization_amplitude", 0.3);
-    spec.period_seconds = r.number("period_seconds", 120);
+    spec.workload = workload_of(r);
+    spec.ambient_c = r.number("ambient_celsius", 25);
     spec.pcie_width = static_cast<unsigned>(r.whole("pcie_width", 0));
-    for (unsigned long long i = 0, n = r.whole("count", 1); i < n; ++i) scenario.gpus.push_back(spec);
+    for (unsigned long long i = 0, n = r.whole("count", 1); i < n; ++i) {
+      // GPUs of one entry run out of phase, as ranks of one job do.
+      spec.workload.phase = 0.7 * static_cast<double>(scenario.gpus.size());
+      scenario.gpus.push_back(spec);
+    }
   });
   for_each_table(root, "processes", path, [&](const Reader& r) {
     scenario.processes.push_back(ProcessSpec{static_cast<unsigned>(r.whole("gpu", 0)), static_cast<unsigned>(r.whole("pid", 1)),
@@ -199,6 +272,10 @@ Scenario load_scenario(const std::string& path) {
   for (const auto& e : scenario.ecc) check_gpu(e.gpu, "[[ecc]]");
   for (const auto& f : scenario.faults) check_gpu(f.gpu, "[[faults]]");
   for (const auto& m : scenario.mig_devices) check_gpu(m.gpu, "[[mig_devices]]");
+  scenario.causes = twin::load_causes(path);
+  for (const auto& f : scenario.causes.faults) {
+    if (twin::is_gpu_cause(f.kind)) check_gpu(*f.subject.gpu, "[[fault]]");
+  }
   return scenario;
 }
 

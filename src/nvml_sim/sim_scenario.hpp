@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "twin/causes.hpp"
+#include "twin/gpu_physics.hpp"
+#include "twin/workload.hpp"
+
 namespace ainode::sim {
 
 struct Model {
@@ -19,12 +23,18 @@ struct Model {
   unsigned nvlinks, sm_count;
   unsigned slowdown_c, shutdown_c, gpu_max_c, memory_max_c;
   bool has_fan;
+  // Physics (src/twin/gpu_physics.hpp): power at full demand and maximum
+  // clocks, die-over-inlet thermal resistance and time constant, lowest clock.
+  double full_load_w, thermal_resistance_c_per_w, thermal_time_constant_s;
+  unsigned clock_min_mhz;
 };
 const Model* find_model(const std::string& key);
+twin::GpuPhysicsModel physics_of(const Model& model, double ambient_c);
 
 struct GpuSpec {
   const Model* model = nullptr;
-  double utilization_base = 0.5, utilization_amplitude = 0.3, period_seconds = 120;
+  twin::Workload workload;
+  double ambient_c = 25;
   unsigned pcie_width = 0;  // 0 = the model's; less shows a link trained down
 };
 
@@ -83,6 +93,10 @@ struct Scenario {
   std::vector<EccSpec> ecc;
   std::vector<FaultSpec> faults;
   std::vector<MigDeviceSpec> mig_devices;
+  twin::Causes causes;           // [[fault]] and [[label]]
+  bool caller_is_root = true;    // [driver] root = false: set calls answer NO_PERMISSION
+  std::string set_call_log;      // append every set call as one JSON line
+  std::string state_file;        // the physics state of every GPU, rewritten each simulated second
 };
 
 // Throws std::runtime_error naming the file, key and line on bad input.

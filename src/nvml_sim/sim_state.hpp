@@ -33,6 +33,13 @@ struct SimGpu {
   std::string uuid, serial, bus_id;
   std::vector<std::unique_ptr<SimMig>> migs;
   std::vector<std::unique_ptr<SimInstance>> instances;
+  // Physics: the state after `steps` steps of twin::kPhysicsStepSeconds,
+  // and every settings change with the simulated time it was made, so the
+  // state can be replayed from zero when a test steps time backwards.
+  twin::GpuPhysicsModel physics_model;
+  twin::GpuState physics;
+  long long steps = -1;  // -1: not started
+  std::vector<std::pair<double, twin::GpuSettings>> settings_history{{0.0, twin::GpuSettings{}}};
 };
 
 struct SimEventSet {
@@ -67,22 +74,32 @@ class State {
 
   // Applies the scenario's faults to a call on `gpu` (which may sleep for a
   // hang) and returns the error to answer with, or NVML_SUCCESS.
-  nvmlReturn_t enter(const char* call, const SimGpu* gpu);
+  nvmlReturn_t enter(const char* call, SimGpu* gpu);
 
   const std::vector<TimedEvent>& event_timeline() const { return timeline_; }
 
-  // Readings as functions of simulated time.
-  double utilization(const SimGpu& g, double t) const;
-  double power_watts(const SimGpu& g, double t) const;
-  double energy_joules(const SimGpu& g, double t) const;
-  // Integral of the unclamped utilization over [0, t], in seconds.
-  double utilization_integral(const SimGpu& g, double t) const;
-  double nvlink_data_kib(const SimGpu& g, double t, bool transmit) const;
-  double temperature(const SimGpu& g, double t) const;
-  unsigned long long throttle_reasons(const SimGpu& g, double t) const;
+  // The physics state of `g` at simulated time t (advanced or replayed to it).
+  twin::GpuState reading(SimGpu& g, double t);
+  twin::GpuSettings settings(const SimGpu& g);
+  // A set call's new settings, effective from simulated time t.
+  void apply(SimGpu& g, double t, const twin::GpuSettings& settings);
+  // Appends one JSON line to the scenario's set_call_log (when it has one).
+  void log_set_call(const SimGpu& g, double t, const char* call, const std::string& arguments_json, nvmlReturn_t code);
+  // What the scenario's faults (and legacy [[throttle]] entries) do to `g` at t.
+  twin::GpuEffects effects(const SimGpu& g, double t) const;
+  // The [[fault]] entries of one kind active on `g` at t.
+  std::vector<const twin::Fault*> active_faults(const SimGpu& g, twin::Cause kind, double t) const;
+  // Seconds of the window [from, to) of faults of `kind` on `g` elapsed by t, weighted by severity.
+  double fault_exposure(const SimGpu& g, twin::Cause kind, double t) const;
+
+  double nvlink_data_kib(SimGpu& g, double t, bool transmit);
+  bool in_mig_mode(const SimGpu& g) const { return !g.migs.empty(); }
   unsigned long long used_memory_mib(const SimGpu& g) const;
   unsigned corrected_ecc(const SimGpu& g, double t) const;
   unsigned uncorrected_ecc(const SimGpu& g, double t) const;
+  bool remap_failed(const SimGpu& g, double t) const;
+  unsigned pcie_width(const SimGpu& g, double t) const;
+  unsigned pcie_generation(const SimGpu& g, double t) const;
 
  private:
   mutable std::mutex mutex_;
@@ -92,6 +109,10 @@ class State {
   std::vector<unsigned> fault_uses_;
   std::vector<TimedEvent> timeline_;
   double started_ = 0;
+  double state_file_written_ = -1;
+
+  void advance_locked(SimGpu& g, double t);
+  void write_state_file_locked(double t);
 };
 
 }  // namespace ainode::sim

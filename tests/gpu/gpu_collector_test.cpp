@@ -70,7 +70,8 @@ TEST_F(SimulatedNvml, FrozenScenarioValues) {
   EXPECT_EQ(out.value("ainode_gpu_devices"), 3.0);
   // t = 30 s, base 0.6, amplitude 0.2, period 120 s, phase 0: u = 0.8.
   EXPECT_DOUBLE_EQ(*gpu_value(out, "ainode_gpu_utilization_ratio", "0"), 0.8);
-  EXPECT_DOUBLE_EQ(*gpu_value(out, "ainode_gpu_power_watts", "0"), 498.4);  // 70 + 630 * 0.85 * 0.8
+  // Under its limit at full clocks: idle + (full load - idle) * u = 70 + 665 * 0.8.
+  EXPECT_DOUBLE_EQ(*gpu_value(out, "ainode_gpu_power_watts", "0"), 602.0);
   EXPECT_EQ(gpu_value(out, "ainode_gpu_memory_total_bytes", "0"), 81559.0 * 1024 * 1024);
   EXPECT_EQ(gpu_value(out, "ainode_gpu_memory_used_bytes", "0"), (512.0 + 40960) * 1024 * 1024);
   EXPECT_EQ(gpu_value(out, "ainode_gpu_memory_reserved_bytes", "0"), 512.0 * 1024 * 1024);
@@ -80,12 +81,16 @@ TEST_F(SimulatedNvml, FrozenScenarioValues) {
   EXPECT_EQ(gpu_value(out, "ainode_gpu_process_memory_bytes", "0", {{"pid", "1234"}}), 40960.0 * 1024 * 1024);
   EXPECT_EQ(gpu_value(out, "ainode_gpu_process_sm_utilization_ratio", "0", {{"pid", "1234"}}), 0.77);
   EXPECT_EQ(out.count("ainode_gpu_nvlink_up"), 18u + 12u);  // H100 + A100; L40S has none
-  // NVLink payload: NVML counts KiB (21.82 s of full load at 40 GiB/s by t = 30 s), exported in bytes.
-  EXPECT_EQ(gpu_value(out, "ainode_gpu_nvlink_data_bytes_total", "0", {{"direction", "tx"}}), 915185331.0 * 1024);
+  // NVLink payload: NVML counts KiB (21.82 s of full-rate work at 40 GiB/s by t = 30 s, the
+  // integral of u; the physics sums it in 0.1 s steps, within 0.1%), exported in bytes.
+  EXPECT_NEAR(*gpu_value(out, "ainode_gpu_nvlink_data_bytes_total", "0", {{"direction", "tx"}}), 915185331.0 * 1024,
+              915185331.0 * 1024 * 1e-3);
   EXPECT_FALSE(gpu_value(out, "ainode_gpu_nvlink_data_bytes_total", "2")) << "the L40S has no NVLink";
-  // Memory temperature from field 82 (an unsigned int in the value union): core 62.04 C + 5.
-  EXPECT_EQ(gpu_value(out, "ainode_gpu_memory_temperature_celsius", "0"), 67.0);
-  EXPECT_EQ(gpu_value(out, "ainode_gpu_temperature_celsius", "0"), 62.0);
+  // The die lags its power: from 55.0 C (steady at t = 0, u = 0.6: 25 + 0.064 * 469) towards
+  // 63.5 C (u = 0.8) with a 30 s time constant, 59 C at t = 30 s. Memory temperature from
+  // field 82 (an unsigned int in the value union): core + 5.
+  EXPECT_EQ(gpu_value(out, "ainode_gpu_temperature_celsius", "0"), 59.0);
+  EXPECT_EQ(gpu_value(out, "ainode_gpu_memory_temperature_celsius", "0"), 64.0);
   // A100: power-capped, link trained down, one uncorrected ECC error with its consequences.
   EXPECT_EQ(gpu_value(out, "ainode_gpu_throttle_reason", "1", {{"reason", "sw_power_cap"}}), 1.0);
   EXPECT_EQ(gpu_value(out, "ainode_gpu_throttle_reason", "1", {{"reason", "hw_thermal"}}), 0.0);

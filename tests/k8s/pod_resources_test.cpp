@@ -25,7 +25,7 @@ using namespace std::chrono_literals;
 namespace {
 
 const std::vector<std::string> kGpuResources{"nvidia.com/gpu", "nvidia.com/mig-*", "amd.com/gpu"};
-// Simulated GPUs of scenarios/h100x8.toml (src/nvml_sim: uuid_for, bus_id_for).
+// Simulated GPUs of scenarios/h100x8.toml (src/nvml_sim uuid_for, src/twin/gpu_identity.hpp gpu_bus_id).
 const std::string kGpu0 = "GPU-5a1d0000-0000-4000-8000-000000000000";
 const std::string kGpu1 = "GPU-5a1d0001-0000-4000-8000-000000001000";
 const std::string kGpu7 = "GPU-5a1d0007-0000-4000-8000-000000007000";
@@ -255,7 +255,8 @@ TEST_F(GpuPodLabels, WholeGpusMigDevicesReplicasAndPciAddresses) {
   // GPU 7's first MIG device: its MIG series name the notebook, the GPU's own series nobody.
   EXPECT_TRUE(c.value("ainode_gpu_mig_device_memory_total_bytes", {{"mig_uuid", kMig7a}, {"pod", "notebook"}}));
   EXPECT_EQ(c.value("ainode_k8s_gpu_allocation_info", {{"gpu", "7"}, {"mig_uuid", kMig7a}, {"resource", "nvidia.com/mig-3g.40gb"}}), 1);
-  EXPECT_TRUE(c.value("ainode_gpu_utilization_ratio", {{"gpu", "7"}, {"pod", ""}}));
+  // (Power, not utilization: a GPU in MIG mode has no whole-GPU utilization, as on a real driver.)
+  EXPECT_TRUE(c.value("ainode_gpu_power_watts", {{"gpu", "7"}, {"pod", ""}}));
   // Unallocated GPUs: no pod labels, no info series.
   EXPECT_TRUE(c.value("ainode_gpu_utilization_ratio", {{"gpu", "3"}, {"pod", ""}}));
   EXPECT_FALSE(c.value("ainode_k8s_gpu_allocation_info", {{"gpu", "3"}}));

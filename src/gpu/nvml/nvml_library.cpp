@@ -99,6 +99,16 @@ NvmlLibrary::NvmlLibrary(const std::string& path) {
   bind(h, api_.supported_event_types, {"nvmlDeviceGetSupportedEventTypes"}, f);
   bind(h, api_.register_events, {"nvmlDeviceRegisterEvents"}, f);
   bind(h, api_.event_set_wait, {"nvmlEventSetWait_v2"}, f);
+  bind(h, api_.set_power_limit, {"nvmlDeviceSetPowerManagementLimit"}, f);
+  bind(h, api_.set_gpu_locked_clocks, {"nvmlDeviceSetGpuLockedClocks"}, f);
+  bind(h, api_.reset_gpu_locked_clocks, {"nvmlDeviceResetGpuLockedClocks"}, f);
+  bind(h, api_.set_memory_locked_clocks, {"nvmlDeviceSetMemoryLockedClocks"}, f);
+  bind(h, api_.reset_memory_locked_clocks, {"nvmlDeviceResetMemoryLockedClocks"}, f);
+  bind(h, api_.set_applications_clocks, {"nvmlDeviceSetApplicationsClocks"}, f);
+  bind(h, api_.reset_applications_clocks, {"nvmlDeviceResetApplicationsClocks"}, f);
+  bind(h, api_.applications_clock, {"nvmlDeviceGetApplicationsClock"}, f);
+  bind(h, api_.supported_memory_clocks, {"nvmlDeviceGetSupportedMemoryClocks"}, f);
+  bind(h, api_.supported_graphics_clocks, {"nvmlDeviceGetSupportedGraphicsClocks"}, f);
   if (api_.init == nullptr || api_.device_count == nullptr || api_.device_by_index == nullptr) {
     error_ = path + " lacks nvmlInit/nvmlDeviceGetCount/nvmlDeviceGetHandleByIndex: not an NVML library";
     dlclose(handle_);

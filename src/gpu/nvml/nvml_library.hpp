@@ -78,6 +78,19 @@ struct NvmlApi {
   nvmlReturn_t (*supported_event_types)(nvmlDevice_t, unsigned long long*) = nullptr;
   nvmlReturn_t (*register_events)(nvmlDevice_t, unsigned long long, nvmlEventSet_t) = nullptr;
   nvmlReturn_t (*event_set_wait)(nvmlEventSet_t, nvmlEventData_t*, unsigned int) = nullptr;
+  // Calls that change the GPU, for the policy engine's actuator (the only
+  // code meant to call them); optional like every entry point. Limits are
+  // in milliwatts, clocks in MHz, argument order as in nvml.h.
+  nvmlReturn_t (*set_power_limit)(nvmlDevice_t, unsigned int) = nullptr;
+  nvmlReturn_t (*set_gpu_locked_clocks)(nvmlDevice_t, unsigned int, unsigned int) = nullptr;  // min, max
+  nvmlReturn_t (*reset_gpu_locked_clocks)(nvmlDevice_t) = nullptr;
+  nvmlReturn_t (*set_memory_locked_clocks)(nvmlDevice_t, unsigned int, unsigned int) = nullptr;  // min, max
+  nvmlReturn_t (*reset_memory_locked_clocks)(nvmlDevice_t) = nullptr;
+  nvmlReturn_t (*set_applications_clocks)(nvmlDevice_t, unsigned int, unsigned int) = nullptr;  // memory, graphics
+  nvmlReturn_t (*reset_applications_clocks)(nvmlDevice_t) = nullptr;
+  nvmlReturn_t (*applications_clock)(nvmlDevice_t, nvmlClockType_t, unsigned int*) = nullptr;
+  nvmlReturn_t (*supported_memory_clocks)(nvmlDevice_t, unsigned int*, unsigned int*) = nullptr;
+  nvmlReturn_t (*supported_graphics_clocks)(nvmlDevice_t, unsigned int, unsigned int*, unsigned int*) = nullptr;
 };
 
 class NvmlLibrary {

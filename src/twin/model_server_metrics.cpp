@@ -1,0 +1,34 @@
+#include "twin/model_server_metrics.hpp"
+
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+namespace ainode::twin {
+
+std::optional<std::string> vllm_metrics(std::string_view state_json) {
+  nlohmann::json state = nlohmann::json::parse(state_json, nullptr, false);
+  if (state.is_discarded() || !state.contains("gpus") || !state["gpus"].is_array()) return std::nullopt;
+  double tokens = 0, rate = 0;
+  bool any = false;
+  for (const auto& gpu : state["gpus"]) {
+    if (gpu.value("progress_unit", "") != "tokens") continue;  // training GPUs serve no tokens
+    any = true;
+    tokens += gpu.value("progress_total", 0.0);
+    rate += gpu.value("progress_per_second", 0.0);
+  }
+  std::string out;
+  if (!any) return out;
+  char text[512];
+  std::snprintf(text, sizeof text,
+                "# HELP vllm:generation_tokens_total Number of generation tokens processed.\n"
+                "# TYPE vllm:generation_tokens_total counter\n"
+                "vllm:generation_tokens_total{model_name=\"sim-model\"} %.0f\n"
+                "# HELP vllm:avg_generation_throughput_toks_per_s Average generation throughput in tokens/s.\n"
+                "# TYPE vllm:avg_generation_throughput_toks_per_s gauge\n"
+                "vllm:avg_generation_throughput_toks_per_s{model_name=\"sim-model\"} %.1f\n",
+                tokens, rate);
+  return out + text;
+}
+
+}  // namespace ainode::twin
