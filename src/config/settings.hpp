@@ -82,6 +82,7 @@ inline constexpr const char* kDefaultConfigPath = "/etc/ainode/ainode.toml";
 // agent loads: the simulated NVML (src/nvml_sim, loaded with
 // --gpu.nvml-library) takes its scenario and frozen clock from these. They
 // are known, so start-up does not call them ignored.
-inline constexpr const char* kLibraryEnvironment[] = {"AINODE_NVML_SIM_SCENARIO", "AINODE_NVML_SIM_CLOCK_FILE"};
+inline constexpr const char* kLibraryEnvironment[] = {"AINODE_NVML_SIM_SCENARIO", "AINODE_NVML_SIM_CLOCK_FILE",
+                                                     "AINODE_NVML_SIM_STATE_FILE"};
 
 }  // namespace ainode
