@@ -7,6 +7,7 @@
 
 #include "ainode/build_info.hpp"
 #include "app/builtin_collectors.hpp"
+#include "app/data_plane.hpp"
 #include "app/routes.hpp"
 #include "app/snapshot_builder.hpp"
 #include "app/snapshot_store.hpp"
@@ -63,6 +64,8 @@ int run_agent(const Config& config) {
   std::string names;
   for (const auto& c : collectors) names += (names.empty() ? "" : ",") + std::string(c->name());
   spdlog::info("collectors: {}", names);
+  DataPlane data_plane(config);  // buffer + remote_write (issue 12)
+  collectors.push_back(data_plane.make_collector());
 
   SnapshotStore store;
   SnapshotBuilder builder(start_time, static_cast<double>(config.power.node_envelope_watts));
@@ -71,7 +74,9 @@ int run_agent(const Config& config) {
   Scheduler scheduler(std::move(collectors), fs, SchedulerOptions{config.collect.interval, timeout},
                       [&](CycleResult&& cycle) {
                         failure_log.observe(cycle.collectors);
-                        store.publish(builder.build(std::move(cycle)));
+                        auto snapshot = builder.build(std::move(cycle));
+                        store.publish(snapshot);
+                        data_plane.append(std::move(snapshot));
                       });
 
   HttpServerOptions http_options;
@@ -80,7 +85,7 @@ int run_agent(const Config& config) {
   http_options.read_timeout = config.web.read_timeout;
   http_options.max_request_bytes = config.web.max_request_bytes;
   http_options.max_header_count = config.web.max_header_count;
-  HttpServer server(http_options, make_routes(store, RouteOptions{config.web.telemetry_path, start_time}));
+  HttpServer server(http_options, make_routes(store, RouteOptions{config.web.telemetry_path, start_time, data_plane.buffer()}));
   try {
     server.start();
   } catch (const std::exception& error) {
@@ -89,6 +94,7 @@ int run_agent(const Config& config) {
   }
   spdlog::info("listening on {} (port {}), metrics at {}", config.web.listen_address, server.port(),
                config.web.telemetry_path);
+  data_plane.start();
   scheduler.start();
 
   int received = 0;

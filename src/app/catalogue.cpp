@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/builtin_collectors.hpp"
+#include "app/data_plane.hpp"
 #include "app/self_metrics.hpp"
 
 namespace ainode {
@@ -18,6 +19,7 @@ std::vector<CatalogueEntry> metric_catalogue() {
     for (const MetricDesc* desc : collector->describe()) entries.push_back({factory.name, desc});
   }
   for (const MetricDesc* desc : self_metric_descriptors()) entries.push_back({"ainode", desc});
+  for (const MetricDesc* desc : data_plane_metric_descriptors()) entries.push_back({"dataplane", desc});
   return entries;
 }
 

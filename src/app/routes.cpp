@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "buffer/query_range.hpp"
 #include "http/header_values.hpp"
+#include "http/query_string.hpp"
 #include "exposition/prometheus_text.hpp"
 #include "exposition/status_json.hpp"
 
@@ -44,8 +46,9 @@ HttpResponse metrics_response(const Snapshot& snapshot, const HttpRequest& reque
 
 // /v1/gpus, /v1/rdma: one collector detail section on its own, for tools
 // that want only that.
-HttpResponse json_response(const nlohmann::json& body) {
+HttpResponse json_response(const nlohmann::json& body, unsigned status = 200) {
   HttpResponse response;
+  response.status = status;
   response.content_type = "application/json";
   response.body = std::make_shared<const std::string>(body.dump(2) + "\n");
   return response;
@@ -59,6 +62,22 @@ HttpResponse detail_response(const Snapshot& snapshot, const std::string& key) {
   return json_response(nlohmann::json{{key, section}});
 }
 
+// History from the buffer (docs/buffer.md); Prometheus' query_range shape.
+HttpResponse query_range_response(Buffer* buffer, const HttpRequest& request) {
+  if (buffer == nullptr) return text_response(404, "the buffer is disabled (buffer.enable = false)\n");
+  auto parameters = parse_query_string(request.target);
+  if (!parameters) return text_response(400, "malformed query string\n");
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  auto query = parse_query_range(*parameters, now_ms);
+  if (auto* error = std::get_if<std::string>(&query)) {
+    return json_response(nlohmann::json{{"status", "error"}, {"errorType", "bad_data"}, {"error", *error}}, 400);
+  }
+  const auto& range = std::get<QueryRange>(query);
+  return json_response(
+      evaluate_query_range(range, buffer->read_time_range(range.start_ms - kLookbackMs, range.end_ms)));
+}
+
 constexpr std::string_view kIndex =
     "<html><head><title>ainode</title></head><body><h1>ainode</h1><ul>"
     "<li><a href=\"{metrics}\">{metrics}</a>: Prometheus metrics</li>"
@@ -66,6 +85,8 @@ constexpr std::string_view kIndex =
     "<li><a href=\"/v1/gpus\">/v1/gpus</a>, <a href=\"/v1/rdma\">/v1/rdma</a>, <a href=\"/v1/pods\">/v1/pods</a>, "
     "<a href=\"/v1/dri\">/v1/dri</a>: GPUs (every vendor), RDMA ports, Kubernetes containers with their devices and "
     "processes, DRM cards and render nodes (JSON)</li>"
+    "<li>/v1/query_range?metric=NAME&amp;label=value&amp;start=&amp;end=&amp;step=: recent history from the "
+    "buffer (JSON)</li>"
     "<li><a href=\"/healthz\">/healthz</a>, <a href=\"/readyz\">/readyz</a></li>"
     "</ul></body></html>\n";
 
@@ -87,7 +108,7 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
     std::string_view path = path_of(request.target);
     bool known = path == options.telemetry_path || path == "/healthz" || path == "/readyz" ||
                  path == "/v1/status" || path == "/status" || path == "/v1/gpus" || path == "/v1/rdma" || path == "/v1/pods" ||
-                 path == "/v1/dri" || path == "/";
+                 path == "/v1/dri" || path == "/v1/query_range" || path == "/";
     if (!known) return text_response(404, "not found\n");
     if (request.method != "GET" && request.method != "HEAD") {
       auto response = text_response(405, "method not allowed\n");
@@ -101,6 +122,7 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
       response.body = index;
       return response;
     }
+    if (path == "/v1/query_range") return query_range_response(options.buffer, request);
     auto snapshot = store.latest();
     if (path == "/readyz") return snapshot ? text_response(200, "ready\n") : not_ready();
     if (!snapshot) return not_ready();

@@ -1,10 +1,11 @@
 #pragma once
 // URL routing for the agent's HTTP API: /metrics (configurable), /healthz,
-// /readyz, /v1/status (and /status), and a small index page.
+// /readyz, /v1/status (and /status), /v1/query_range, and a small index page.
 #include <chrono>
 #include <string>
 
 #include "app/snapshot_store.hpp"
+#include "buffer/buffer.hpp"
 #include "http/server.hpp"
 
 namespace ainode {
@@ -12,6 +13,7 @@ namespace ainode {
 struct RouteOptions {
   std::string telemetry_path = "/metrics";
   std::chrono::system_clock::time_point start_time;
+  Buffer* buffer = nullptr;  // /v1/query_range reads it; null = buffer disabled
 };
 
 HttpHandler make_routes(const SnapshotStore& store, RouteOptions options);

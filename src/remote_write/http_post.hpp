@@ -1,0 +1,21 @@
+#pragma once
+// One remote_write POST with libcurl: the spec's headers, the receiver's
+// authentication and TLS settings, a deadline.
+#include <chrono>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace ainode {
+
+struct PostResult {
+  long status = 0;          // 0 = no HTTP answer
+  std::string body;         // the first bytes of the answer (error text)
+  std::string retry_after;  // the Retry-After header, if any
+  std::string error;        // transport error, or "" when an answer came
+};
+
+PostResult post_write_request(const RemoteWriteEndpoint& endpoint, const std::string& compressed_body,
+                              std::chrono::milliseconds timeout);
+
+}  // namespace ainode
