@@ -45,8 +45,10 @@ const MetricDesc kPending{"ainode_remote_write_pending_samples", MetricType::gau
                           "Samples in the buffer the receiver has not acknowledged yet.", {"url"}};
 const MetricDesc kLag{"ainode_remote_write_lag_seconds", MetricType::gauge, "seconds",
                       "Newest collected cycle minus oldest unsent cycle; 0 when caught up.", {"url"}};
-const MetricDesc kBytesSent{"ainode_remote_write_bytes_sent_total", MetricType::counter, "bytes",
-                            "Compressed request bytes the receiver acknowledged.", {"url"}};
+// Named as the data-plane brief asks (vmagent/Prometheus style), so no
+// OpenMetrics unit: the catalogue requires a unit to end the family name.
+const MetricDesc kBytesSent{"ainode_remote_write_bytes_sent_total", MetricType::counter, "",
+                            "Compressed request bytes (snappy) the receiver acknowledged.", {"url"}};
 
 class DataPlaneCollector : public Collector {
  public:
