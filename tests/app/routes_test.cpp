@@ -124,3 +124,30 @@ TEST(Routes, UnknownPathsAndMethods) {
   EXPECT_EQ(post.headers[0].second, "GET, HEAD");
   EXPECT_NE(get(handler, "/").body->find("/custom"), std::string::npos);
 }
+
+TEST(Routes, QueryRangeReadsTheBuffer) {
+  SnapshotStore store;
+  auto without = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now()});
+  EXPECT_EQ(get(without, "/v1/query_range?metric=ainode_memory_total_bytes").status, 404u);
+
+  BufferOptions memory_only;
+  memory_only.directory_problem = "test: no disk";
+  Buffer buffer(memory_only);
+  auto snapshot = sample_snapshot();
+  buffer.append(snapshot);
+  buffer.flush();
+  auto handler = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now(), &buffer});
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(snapshot->taken_at.time_since_epoch()).count();
+  auto response = get(handler, "/v1/query_range?metric=ainode_memory_total_bytes&start=" + std::to_string(seconds) +
+                                   "&end=" + std::to_string(seconds + 2) + "&step=1s");
+  ASSERT_EQ(response.status, 200u);
+  EXPECT_EQ(response.content_type, "application/json");
+  auto json = nlohmann::json::parse(*response.body);
+  ASSERT_EQ(json["data"]["result"].size(), 1u);
+  // The sample is taken within the first second, so steps start+1 and start+2 see it.
+  EXPECT_EQ(json["data"]["result"][0]["values"].back()[1], "1000");
+  auto bad = get(handler, "/v1/query_range?start=1");
+  EXPECT_EQ(bad.status, 400u);
+  EXPECT_EQ(nlohmann::json::parse(*bad.body)["error"], "metric is required");
+  EXPECT_EQ(get(handler, "/v1/query_range?metric=%zz").status, 400u);
+}
