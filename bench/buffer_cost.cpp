@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   rw.max_sample_age = std::chrono::hours(24 * 365);
   std::int64_t body_bytes = 0;
   buffer.save_position(endpoint.url, 0);
-  RemoteWriteSender sender(buffer, endpoint, rw, [&](const RemoteWriteEndpoint&, const std::string& body, auto) {
+  RemoteWriteSender sender(buffer, endpoint, rw, [&](const RemoteWriteEndpoint&, const std::string& body, auto, const auto&) {
     body_bytes += static_cast<std::int64_t>(body.size());
     return PostResult{204, "", "", ""};
   });

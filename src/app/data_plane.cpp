@@ -74,7 +74,7 @@ class DataPlaneCollector : public Collector {
       out.add(kBufferDiskErrors, static_cast<double>(s.disk_errors_total));
       out.add(kBufferCorrupt, static_cast<double>(s.recovery.corrupt_rows));
       out.add(kBufferWriteSeconds, s.write_seconds_total);
-      if (s.mode == "memory") context.warn("buffer is memory-only: " + s.problem);
+      if (s.degraded) context.warn("buffer is memory-only: " + s.problem);
       (*details)["buffer"] = buffer_status_json(s);
     }
     nlohmann::json remote = nlohmann::json::array();
@@ -121,6 +121,7 @@ DataPlane::DataPlane(const Config& config) {
   } else {
     // remote_write still needs a queue; without buffer.enable it is memory only.
     options.directory_problem = "buffer.enable = false";
+    options.memory_by_choice = true;
   }
   buffer_ = std::make_unique<Buffer>(options);
   for (const auto& endpoint : config.remote_write.endpoints) {

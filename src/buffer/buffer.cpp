@@ -36,7 +36,9 @@ Buffer::Buffer(BufferOptions options) : options_(std::move(options)) {
                    log_.data_bytes());
     }
   }
-  if (!on_disk_) spdlog::error("buffer is memory-only (history is lost on restart): {}", problem_);
+  if (!on_disk_ && !options_.memory_by_choice) {
+    spdlog::error("buffer is memory-only (history is lost on restart): {}", problem_);
+  }
   update_status();
   next_disk_retry_ = std::chrono::steady_clock::now() + options_.disk_retry_interval;
   thread_ = std::thread([this] { run(); });
@@ -252,6 +254,7 @@ BufferStatus Buffer::status() {
 void Buffer::update_status() {
   BufferStatus out = counters_;
   out.mode = on_disk_ ? "disk" : "memory";
+  out.degraded = !on_disk_ && !options_.memory_by_choice;
   out.problem = problem_;
   out.recovery = log_.recovery();
   out.cycles = log_.cycles() + static_cast<std::int64_t>(memory_.size());
@@ -275,6 +278,7 @@ nlohmann::json buffer_status_json(const BufferStatus& s) {
                              {"set_aside", s.recovery.set_aside},
                              {"corrupt_cycles_cut", s.recovery.corrupt_rows}};
   return {{"mode", s.mode},
+          {"degraded", s.degraded},
           {"problem", s.problem},
           {"path", s.path},
           {"recovery", recovery},

@@ -31,6 +31,7 @@ namespace ainode {
 struct BufferOptions {
   std::string directory;  // "" = no usable state directory: memory only
   std::string directory_problem;  // why there is none, for the status
+  bool memory_by_choice = false;  // buffer.enable = false: memory only is configured, not a fault
   std::int64_t max_bytes = 256LL * 1024 * 1024;
   std::chrono::milliseconds max_age = std::chrono::hours(24);
   std::int64_t memory_max_bytes = 64LL * 1024 * 1024;  // the degraded mode's bound
@@ -41,6 +42,7 @@ struct BufferOptions {
 struct BufferStatus {
   std::string mode;   // "disk" or "memory"
   std::string problem;  // why memory, or "" on disk
+  bool degraded = false;  // memory only although the disk was wanted
   std::string path;
   LogRecovery recovery;
   std::int64_t cycles = 0, samples = 0, data_bytes = 0, file_bytes = 0, memory_cycles = 0;

@@ -34,6 +34,10 @@ std::size_t keep_retry_after(char* data, std::size_t size, std::size_t count, vo
   return size * count;
 }
 
+int abort_when_cancelled(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
+}
+
 std::string read_secret(const std::string& path) {
   std::ifstream in(path);
   std::stringstream content;
@@ -44,7 +48,7 @@ std::string read_secret(const std::string& path) {
 }  // namespace
 
 PostResult post_write_request(const RemoteWriteEndpoint& endpoint, const std::string& compressed_body,
-                              std::chrono::milliseconds timeout) {
+                              std::chrono::milliseconds timeout, const std::atomic<bool>& cancel) {
   static std::once_flag initialized;
   std::call_once(initialized, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   PostResult result;
@@ -58,6 +62,9 @@ PostResult post_write_request(const RemoteWriteEndpoint& endpoint, const std::st
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, abort_when_cancelled);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(&cancel));
   curl_easy_setopt(c, CURLOPT_POST, 1L);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, compressed_body.data());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(compressed_body.size()));

@@ -27,6 +27,7 @@ RemoteWriteSender::RemoteWriteSender(Buffer& buffer, RemoteWriteEndpoint endpoin
 }
 
 RemoteWriteSender::~RemoteWriteSender() {
+  cancel_ = true;
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
@@ -118,7 +119,7 @@ std::chrono::milliseconds RemoteWriteSender::send_once() {
                   std::chrono::microseconds(batch.samples() * 1'000'000 / std::max<std::int64_t>(1, config_.max_samples_per_second));
 
   std::string body = snappy_block_compress(batch.serialize());
-  auto answer = post_(endpoint_, body, config_.timeout);
+  auto answer = post_(endpoint_, body, config_.timeout, cancel_);
   auto outcome = classify_response(answer.status, answer.body);
   std::lock_guard lock(mutex_);
   stats_.last_status = answer.status;

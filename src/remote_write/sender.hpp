@@ -37,7 +37,8 @@ struct SenderStats {
   std::uint64_t position = 0;
 };
 
-using PostFunction = std::function<PostResult(const RemoteWriteEndpoint&, const std::string&, std::chrono::milliseconds)>;
+using PostFunction = std::function<PostResult(const RemoteWriteEndpoint&, const std::string& body,
+                                              std::chrono::milliseconds timeout, const std::atomic<bool>& cancel)>;
 
 class RemoteWriteSender {
  public:
@@ -69,6 +70,7 @@ class RemoteWriteSender {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
+  std::atomic<bool> cancel_{false};  // aborts a request in flight on shutdown
   SenderStats stats_;
   std::thread thread_;
 };

@@ -28,7 +28,8 @@ class FakeReceiver {
     down_ = down;
   }
   PostFunction post() {
-    return [this](const RemoteWriteEndpoint&, const std::string& body, std::chrono::milliseconds) {
+    return [this](const RemoteWriteEndpoint&, const std::string& body, std::chrono::milliseconds,
+                  const std::atomic<bool>&) {
       std::lock_guard lock(mutex_);
       calls_.push_back(std::chrono::steady_clock::now());
       if (down_) return PostResult{0, "", "", "Connection refused"};
@@ -233,6 +234,37 @@ TEST(RemoteWriteSender, ReplayIsBoundedByMaxSamplesPerSecond) {
   // 5 requests of 6 samples: the first goes at once, the last after 4 x 200 ms.
   EXPECT_GE(std::chrono::steady_clock::now() - began, 750ms);
   EXPECT_EQ(receiver.accepted(), timestamps(start, 10));
+}
+
+}  // namespace
+}  // namespace ainode
+
+namespace ainode {
+namespace {
+
+// A receiver that never answers must not hold up shutdown for the request
+// timeout: the request in flight is cancelled.
+TEST(RemoteWriteSender, ShutdownCancelsARequestToAHungReceiver) {
+  StateDirectory state;
+  Buffer buffer(state.options());
+  std::atomic<bool> in_flight{false};
+  auto config = fast_config();
+  config.timeout = 60s;
+  auto sender = std::make_unique<RemoteWriteSender>(
+      buffer, endpoint(), config,
+      [&](const RemoteWriteEndpoint&, const std::string&, std::chrono::milliseconds timeout,
+          const std::atomic<bool>& cancel) {
+        in_flight = true;
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (!cancel && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+        return PostResult{0, "", "", "aborted"};
+      });
+  sender->start();
+  buffer.append(make_snapshot(wall_ms(), 1));
+  ASSERT_TRUE(eventually([&] { return in_flight.load(); }));
+  auto began = std::chrono::steady_clock::now();
+  sender.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 2s);
 }
 
 }  // namespace
