@@ -21,9 +21,6 @@ start_prometheus() {
 start_prometheus
 
 cat >"$WORK_DIR/ainode.toml" <<TOML
-[state]
-dir = "$WORK_DIR/state"
-
 [remote_write]
 min_backoff = "100ms"
 max_backoff = "2s"
@@ -32,7 +29,7 @@ max_backoff = "2s"
 url = "$PROM/api/v1/write"
 external_labels = { node = "e2e-node" }
 TOML
-agent_flags=(--config "$WORK_DIR/ainode.toml" --path.procfs "$FIXTURES/proc" --path.sysfs "$FIXTURES/sys"
+agent_flags=(--config "$WORK_DIR/ainode.toml" --state.dir "$WORK_DIR/state" --path.procfs "$FIXTURES/proc" --path.sysfs "$FIXTURES/sys"
   --path.rootfs "$FIXTURES/rootfs" --kubelet.pod-resources-socket "$WORK_DIR/no-kubelet.sock"
   --collect.interval 1s $(no_gpu_flag))
 start_agent first "${agent_flags[@]}"
