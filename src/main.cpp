@@ -33,12 +33,12 @@ int run_audit(const ainode::CommandLine& command_line, const ainode::Config& con
   options.path = command_line.audit_file;
   if (options.path.empty()) options.path = config.control.audit_log;
   if (options.path.empty()) {
-    try {
-      options.path = resolve_state_directory(config.state.dir).path + "/audit.log";
-    } catch (const std::exception& error) {
-      std::cerr << "ainode audit: " << error.what() << "\n";
+    StateDir state = resolve_state_dir(config.state.dir);
+    if (state.path.empty()) {
+      std::cerr << "ainode audit: no state directory: " << state.reason << "\n";
       return 1;
     }
+    options.path = state.path + "/audit.log";
   }
   return run_audit_command(options);
 }

@@ -8,6 +8,7 @@
 #include "ainode/build_info.hpp"
 #include "app/builtin_collectors.hpp"
 #include "app/control_actions.hpp"
+#include "app/data_plane.hpp"
 #include "app/routes.hpp"
 #include "app/snapshot_builder.hpp"
 #include "app/snapshot_store.hpp"
@@ -72,17 +73,16 @@ ControlAuthPolicy control_auth_policy(const Config& config) {
 
 std::string audit_log_path(const Config& config) {
   if (!config.control.audit_log.empty()) return config.control.audit_log;
-  try {
-    StateDirectory state = resolve_state_directory(config.state.dir);
-    if (!state.note.empty()) spdlog::info("state directory: {}", state.note);
-    return state.path + "/audit.log";
-  } catch (const std::runtime_error& error) {
-    if (!config.state.dir.empty()) throw;
-    // No writable default: the exporter still runs; control actions are
-    // refused (fail closed) until a state directory is configured.
-    spdlog::warn("{}; control actions will be refused: they cannot be audited", error.what());
+  StateDir state = resolve_state_dir(config.state.dir);
+  if (state.path.empty()) {
+    // An explicit state.dir that cannot be used is a configuration error; a
+    // default that cannot be used leaves the exporter running with control
+    // actions refused (fail closed) until one is configured.
+    if (!config.state.dir.empty()) throw std::runtime_error("state.dir: " + state.reason);
+    spdlog::warn("state directory: {}; control actions will be refused: they cannot be audited", state.reason);
     return {};
   }
+  return state.path + "/audit.log";
 }
 
 void add_reload_targets(ConfigReloader& reloader, ControlApi& control, SnapshotBuilder& builder) {
@@ -133,6 +133,8 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   std::string names;
   for (const auto& c : collectors) names += (names.empty() ? "" : ",") + std::string(c->name());
   spdlog::info("collectors: {}", names);
+  DataPlane data_plane(config);  // buffer + remote_write (issue 12)
+  collectors.push_back(data_plane.make_collector());
 
   ControlAuthPolicy auth_policy;
   std::string audit_path;
@@ -166,6 +168,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
                         auto snapshot = builder.build(std::move(cycle));
                         store.publish(snapshot);
                         for (auto& event : event_deriver.derive(*snapshot)) events.publish(std::move(event));
+                        data_plane.append(std::move(snapshot));
                       });
 
   HttpServerOptions http_options;
@@ -183,6 +186,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
       EventStreamOptions{config.events.heartbeat_interval, static_cast<std::size_t>(config.events.client_queue_bytes),
                          config.events.write_timeout};
   routes.control = &control;
+  routes.buffer = data_plane.buffer();
   HttpServer server(http_options, make_routes(store, routes));
   try {
     server.start();
@@ -195,6 +199,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   // Before the first cycle, so the first snapshot already counts it.
   events.publish(EventDraft{"agent_started", Severity::info, {}, std::string("ainode ") + build::version + " started",
                             {{"version", build::version}, {"revision", build::revision}}});
+  data_plane.start();
   scheduler.start();
 
   int received = 0;

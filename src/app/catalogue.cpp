@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/builtin_collectors.hpp"
+#include "app/data_plane.hpp"
 #include "app/self_metrics.hpp"
 #include "control/control_metrics.hpp"
 #include "events/event_metrics.hpp"
@@ -22,6 +23,7 @@ std::vector<CatalogueEntry> metric_catalogue() {
   for (const MetricDesc* desc : self_metric_descriptors()) entries.push_back({"ainode", desc});
   for (const MetricDesc* desc : event_metric_descriptors()) entries.push_back({"events", desc});
   for (const MetricDesc* desc : control_metric_descriptors()) entries.push_back({"control", desc});
+  for (const MetricDesc* desc : data_plane_metric_descriptors()) entries.push_back({"dataplane", desc});
   return entries;
 }
 

@@ -7,7 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "buffer/query_range.hpp"
 #include "http/header_values.hpp"
+#include "http/query_string_parser.hpp"
 #include "exposition/prometheus_text.hpp"
 #include "exposition/status_json.hpp"
 
@@ -47,8 +49,9 @@ HttpResponse metrics_response(const Snapshot& snapshot, const HttpRequest& reque
 
 // /v1/gpus, /v1/rdma: one collector detail section on its own, for tools
 // that want only that.
-HttpResponse json_response(const nlohmann::json& body) {
+HttpResponse json_response(const nlohmann::json& body, unsigned status = 200) {
   HttpResponse response;
+  response.status = status;
   response.content_type = "application/json";
   response.body = std::make_shared<const std::string>(body.dump(2) + "\n");
   return response;
@@ -62,6 +65,22 @@ HttpResponse detail_response(const Snapshot& snapshot, const std::string& key) {
   return json_response(nlohmann::json{{key, section}});
 }
 
+// History from the buffer (docs/buffer.md); Prometheus' query_range shape.
+HttpResponse query_range_response(Buffer* buffer, const HttpRequest& request) {
+  if (buffer == nullptr) return text_response(503, "the buffer is disabled (buffer.enable = false)\n");
+  auto parameters = parse_query_string(request.target);
+  if (!parameters) return text_response(400, "malformed query string\n");
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  auto query = parse_query_range(*parameters, now_ms);
+  if (auto* error = std::get_if<std::string>(&query)) {
+    return json_response(nlohmann::json{{"status", "error"}, {"errorType", "bad_data"}, {"error", *error}}, 400);
+  }
+  const auto& range = std::get<QueryRange>(query);
+  return json_response(
+      evaluate_query_range(range, buffer->read_time_range(range.start_ms - kLookbackMs, range.end_ms)));
+}
+
 constexpr std::string_view kIndex =
     "<html><head><title>ainode</title></head><body><h1>ainode</h1><ul>"
     "<li><a href=\"{metrics}\">{metrics}</a>: Prometheus metrics</li>"
@@ -71,6 +90,8 @@ constexpr std::string_view kIndex =
     "processes, DRM cards and render nodes (JSON)</li>"
     "<li><a href=\"/v1/events\">/v1/events</a> (Server-Sent Events), <a href=\"/v1/events/recent\">/v1/events/recent</a>: "
     "live and recent events; /v1/control/*: the audited control API</li>"
+    "<li>/v1/query_range?metric=NAME&amp;label=value&amp;start=&amp;end=&amp;step=: recent history from the "
+    "buffer (JSON)</li>"
     "<li><a href=\"/healthz\">/healthz</a>, <a href=\"/readyz\">/readyz</a></li>"
     "</ul></body></html>\n";
 
@@ -84,7 +105,7 @@ std::string index_page(const std::string& metrics_path) {
 
 const std::vector<std::string_view>& builtin_routes() {
   static const std::vector<std::string_view> routes = {"/",         "/healthz", "/readyz",  "/status", "/v1/status",
-                                                       "/v1/gpus",  "/v1/rdma", "/v1/pods", "/v1/dri",
+                                                       "/v1/gpus",  "/v1/rdma", "/v1/pods", "/v1/dri", "/v1/query_range",
                                                        "/v1/events", "/v1/events/recent"};
   return routes;
 }
@@ -123,6 +144,7 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
       response.body = index;
       return response;
     }
+    if (path == "/v1/query_range") return query_range_response(options.buffer, request);
     auto snapshot = store.latest();
     if (path == "/readyz") {
       if (!snapshot) return not_ready();

@@ -10,6 +10,7 @@
 #include "app/snapshot_store.hpp"
 #include "control/control_api.hpp"
 #include "events/event_stream.hpp"
+#include "buffer/buffer.hpp"
 #include "http/server.hpp"
 
 namespace ainode {
@@ -23,6 +24,7 @@ struct RouteOptions {
   EventStreamStats* event_stream_stats = nullptr;
   EventStreamOptions event_stream_options;
   ControlApi* control = nullptr;
+  Buffer* buffer = nullptr;  // /v1/query_range reads it; null = buffer disabled
 };
 
 HttpHandler make_routes(const SnapshotStore& store, RouteOptions options);

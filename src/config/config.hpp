@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace ainode {
 
@@ -146,6 +147,41 @@ struct EventsConfig {
   Duration write_timeout = std::chrono::seconds(10);  // a client that takes no bytes this long is dropped
 };
 
+// The on-disk buffer of collected cycles (docs/buffer.md).
+struct BufferConfig {
+  bool enable = true;
+  std::int64_t max_bytes = 256LL * 1024 * 1024;  // oldest cycles dropped beyond this
+  Duration max_age = std::chrono::hours(24);      // and beyond this age
+};
+
+// One remote_write receiver ([[remote_write]] in TOML; docs/remote-write.md).
+struct RemoteWriteEndpoint {
+  std::string url;
+  std::string basic_auth_username;
+  std::string basic_auth_password;
+  std::string basic_auth_password_file;
+  std::string bearer_token_file;  // re-read for every request, so rotation needs no restart
+  std::map<std::string, std::string> headers;
+  std::string tls_ca_file;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool tls_insecure_skip_verify = false;
+  std::map<std::string, std::string> external_labels;  // e.g. node, cluster
+};
+
+struct RemoteWriteConfig {
+  std::vector<RemoteWriteEndpoint> endpoints;
+  // Samples older than this are not retried: a receiver would reject them
+  // (Prometheus without an out-of-order window: ~1-2 h), and retrying them
+  // forever would wedge the queue.
+  Duration max_sample_age = std::chrono::hours(2);
+  std::int64_t max_samples_per_second = 50'000;  // replay rate bound, per receiver
+  std::int64_t max_samples_per_send = 5'000;
+  Duration timeout = std::chrono::seconds(30);
+  Duration min_backoff = std::chrono::milliseconds(100);
+  Duration max_backoff = std::chrono::seconds(30);
+};
+
 struct Config {
   WebConfig web;
   StateConfig state;
@@ -163,6 +199,8 @@ struct Config {
   BmcConfig bmc;
   K8sConfig k8s;
   KubeletConfig kubelet;
+  BufferConfig buffer;
+  RemoteWriteConfig remote_write;
   std::string config_file;  // the TOML file that was read, or "" for none
 };
 

@@ -12,6 +12,7 @@
 #include "config/duration.hpp"
 #include "config/listen_address.hpp"
 #include "config/reserved_paths.hpp"
+#include "config/remote_write_toml.hpp"
 #include "core/text.hpp"
 
 extern char** environ;
@@ -213,6 +214,12 @@ struct TomlLoader {
         walk(*sub, key);
         continue;
       }
+      if (key == "remote_write.url" && node.is_array()) {
+        // The one repeatable key: an array of receivers (strings or tables).
+        loaded.config.remote_write.endpoints = parse_remote_write_endpoints(*node.as_array(), file);
+        loaded.origins[key] = Origin{ValueSource::file, where(node)};
+        continue;
+      }
       const Setting* setting = find_setting(settings, key);
       if (setting == nullptr) throw ConfigError(where(node) + ": unknown key '" + key + "'");
       auto raw = toml_raw(node, setting->kind);
@@ -234,6 +241,68 @@ void load_file(const std::vector<Setting>& settings, const std::string& path, Lo
   }
   TomlLoader{settings, loaded, path}.walk(table, "");
   loaded.config.config_file = path;
+}
+
+// state.*, buffer.* and remote_write.* (docs/buffer.md, docs/remote-write.md).
+std::vector<Setting> data_plane_settings() {
+  return {
+      Setting{"state.dir",
+              "State directory (buffer, send positions); empty = /var/lib/ainode, or $XDG_STATE_HOME/ainode "
+              "(~/.local/state/ainode) when that is not writable.",
+              ValueKind::string,
+              [](Config& c, std::string_view raw) -> Error {
+                c.state.dir = std::string(raw);
+                return std::nullopt;
+              },
+              [](const Config& c) {
+                return c.state.dir.empty() ? quote("") + "  # /var/lib/ainode, else $XDG_STATE_HOME/ainode"
+                                           : quote(c.state.dir);
+              }},
+      bool_setting("buffer.enable", "Keep every collected cycle in the on-disk buffer (query_range, remote_write).",
+                   [](Config& c) -> bool& { return c.buffer.enable; }),
+      integer_setting("buffer.max_bytes", "Largest size of the buffer; the oldest cycles are dropped beyond it.",
+                      [](Config& c) -> std::int64_t& { return c.buffer.max_bytes; }, 1 << 20, 1LL << 40),
+      duration_setting("buffer.max_age", "Cycles older than this are dropped from the buffer.",
+                       [](Config& c) -> Duration& { return c.buffer.max_age; }, std::chrono::minutes(1),
+                       std::chrono::hours(24 * 365)),
+      Setting{"remote_write.url",
+              "Prometheus remote_write receivers, comma-separated (in TOML: an array of strings or of tables "
+              "with url, basic_auth, bearer_token_file, headers, tls, external_labels).",
+              ValueKind::string,
+              [](Config& c, std::string_view raw) -> Error {
+                c.remote_write.endpoints.clear();
+                for (const auto& url : text::split_list(raw)) {
+                  if (auto error = validate_remote_write_url(url)) return error;
+                  RemoteWriteEndpoint endpoint;
+                  endpoint.url = url;
+                  c.remote_write.endpoints.push_back(std::move(endpoint));
+                }
+                return std::nullopt;
+              },
+              [](const Config& c) {
+                std::string urls;
+                for (const auto& e : c.remote_write.endpoints) urls += (urls.empty() ? "" : ",") + e.url;
+                return quote(urls);
+              }},
+      duration_setting("remote_write.max_sample_age",
+                       "Samples older than this are dropped, not sent or retried (receivers reject them).",
+                       [](Config& c) -> Duration& { return c.remote_write.max_sample_age; }, std::chrono::minutes(1),
+                       std::chrono::hours(24 * 365)),
+      integer_setting("remote_write.max_samples_per_second", "Send rate bound per receiver (replay after an outage).",
+                      [](Config& c) -> std::int64_t& { return c.remote_write.max_samples_per_second; }, 1,
+                      100'000'000),
+      integer_setting("remote_write.max_samples_per_send", "Samples per request at most (whole cycles are sent).",
+                      [](Config& c) -> std::int64_t& { return c.remote_write.max_samples_per_send; }, 1, 10'000'000),
+      duration_setting("remote_write.timeout", "Deadline of one remote_write request.",
+                       [](Config& c) -> Duration& { return c.remote_write.timeout; }, Duration(100),
+                       std::chrono::minutes(10)),
+      duration_setting("remote_write.min_backoff", "First retry delay after a failed send (doubled each retry).",
+                       [](Config& c) -> Duration& { return c.remote_write.min_backoff; }, Duration(1),
+                       std::chrono::minutes(10)),
+      duration_setting("remote_write.max_backoff", "Longest retry delay.",
+                       [](Config& c) -> Duration& { return c.remote_write.max_backoff; }, Duration(1),
+                       std::chrono::hours(1)),
+  };
 }
 
 }  // namespace
@@ -311,9 +380,6 @@ std::vector<Setting> make_settings(const std::vector<CollectorSwitch>& collector
                     [](Config& c) -> std::string& { return c.network.device_exclude; }),
       integer_setting("power.node_envelope_watts", "Node power budget in watts (0 = none).",
                       [](Config& c) -> std::int64_t& { return c.power.node_envelope_watts; }, 0, 1'000'000),
-      string_setting("state.dir", "Directory for state that survives restarts: audit log, buffer, policy records "
-                     "(default /var/lib/ainode, else $XDG_STATE_HOME/ainode for non-root).",
-                     [](Config& c) -> std::string& { return c.state.dir; }),
       bool_setting("control.allow_remote",
                    "Accept control requests (/v1/control/*) from non-loopback peers, with the token or a client "
                    "certificate.",
@@ -402,6 +468,7 @@ std::vector<Setting> make_settings(const std::vector<CollectorSwitch>& collector
                        [](Config& c) -> Duration& { return c.gpu.slow_read_interval; }, Duration(0),
                        std::chrono::hours(1)),
   };
+  for (auto& setting : data_plane_settings()) settings.push_back(std::move(setting));
   for (const auto& collector : collectors) settings.push_back(collector_setting(collector));
   return settings;
 }

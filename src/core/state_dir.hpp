@@ -1,20 +1,19 @@
 #pragma once
-// The state directory (state.dir): what must survive a restart lives here
-// (audit log, remote-write buffer, policy ownership records, risk history).
+// The one state directory (DESIGN.md: buffer, send positions, audit log).
+#include <optional>
 #include <string>
 
 namespace ainode {
 
-struct StateDirectory {
-  std::string path;
-  std::string note;  // why a fallback was taken, "" when the configured or default one is used
+struct StateDir {
+  std::string path;    // "" when no directory could be made writable
+  std::string reason;  // why the fallback was taken, or why none works ("" = the configured one)
 };
 
-// `configured` as given ("" = the default /var/lib/ainode). An explicit
-// directory is used as it is (created if missing); the default falls back
-// to $XDG_STATE_HOME/ainode, else ~/.local/state/ainode, when it cannot be
-// created or written (a non-root run). Throws std::runtime_error naming
-// state.dir when no usable directory is found.
-StateDirectory resolve_state_directory(const std::string& configured);
+// `configured` non-empty: that directory, created if missing, or none.
+// Empty: /var/lib/ainode when writable (root, the packaged unit), else
+// $XDG_STATE_HOME/ainode, else ~/.local/state/ainode (non-root runs).
+// `system_default` is a parameter so tests can point it somewhere unwritable.
+StateDir resolve_state_dir(const std::string& configured, const std::string& system_default = "/var/lib/ainode");
 
 }  // namespace ainode

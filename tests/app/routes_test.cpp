@@ -171,3 +171,32 @@ TEST(Routes, EveryBuiltinRouteIsReservedFromTheTelemetryPath) {
   EXPECT_FALSE(is_reserved_path("/metrics"));
   EXPECT_FALSE(is_reserved_path("/v1metrics"));
 }
+
+TEST(Routes, QueryRangeReadsTheBuffer) {
+  SnapshotStore store;
+  auto without = make_routes(store, options_for("/metrics"));
+  EXPECT_EQ(get(without, "/v1/query_range?metric=ainode_memory_total_bytes").status, 503u);
+
+  BufferOptions memory_only;
+  memory_only.directory_problem = "test: no disk";
+  Buffer buffer(memory_only);
+  auto snapshot = sample_snapshot();
+  buffer.append(snapshot);
+  buffer.flush();
+  RouteOptions options = options_for("/metrics");
+  options.buffer = &buffer;
+  auto handler = make_routes(store, options);
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(snapshot->taken_at.time_since_epoch()).count();
+  auto response = get(handler, "/v1/query_range?metric=ainode_memory_total_bytes&start=" + std::to_string(seconds) +
+                                   "&end=" + std::to_string(seconds + 2) + "&step=1s");
+  ASSERT_EQ(response.status, 200u);
+  EXPECT_EQ(response.content_type, "application/json");
+  auto json = nlohmann::json::parse(*response.body);
+  ASSERT_EQ(json["data"]["result"].size(), 1u);
+  // The sample is taken within the first second, so steps start+1 and start+2 see it.
+  EXPECT_EQ(json["data"]["result"][0]["values"].back()[1], "1000");
+  auto bad = get(handler, "/v1/query_range?start=1");
+  EXPECT_EQ(bad.status, 400u);
+  EXPECT_EQ(nlohmann::json::parse(*bad.body)["error"], "metric is required");
+  EXPECT_EQ(get(handler, "/v1/query_range?metric=%zz").status, 400u);
+}

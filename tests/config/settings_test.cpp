@@ -186,3 +186,60 @@ TEST(Settings, ConfigShowPrintsTheCollectorsThatRun) {
                                                       {{"collectors.cpu", "false"}}));
   EXPECT_NE(no_cpu.find("cpu = false  # flag (--no-collector.cpu)\n"), std::string::npos) << no_cpu;
 }
+
+TEST(Settings, DataPlaneKeysHaveDefaultsAndValidation) {
+  auto loaded = load_config(test_settings(), write_file("dp-defaults", ""), {}, {});
+  EXPECT_EQ(loaded.config.state.dir, "");
+  EXPECT_TRUE(loaded.config.buffer.enable);
+  EXPECT_EQ(loaded.config.buffer.max_bytes, 256LL * 1024 * 1024);
+  EXPECT_EQ(loaded.config.buffer.max_age, std::chrono::hours(24));
+  EXPECT_TRUE(loaded.config.remote_write.endpoints.empty());
+  auto flagged = load_config(test_settings(), write_file("dp-flags", ""), {},
+                             {{"state.dir", "/srv/ainode"}, {"buffer.max_age", "2h"},
+                              {"remote_write.url", "http://a:9090/api/v1/write, https://b/push"}});
+  EXPECT_EQ(flagged.config.state.dir, "/srv/ainode");
+  EXPECT_EQ(flagged.config.buffer.max_age, std::chrono::hours(2));
+  ASSERT_EQ(flagged.config.remote_write.endpoints.size(), 2u);
+  EXPECT_EQ(flagged.config.remote_write.endpoints[1].url, "https://b/push");
+  EXPECT_NE(load_error("", {}, {{"remote_write.url", "ftp://x"}}).find("invalid URL 'ftp://x'"), std::string::npos);
+  EXPECT_NE(load_error("[buffer]\nmax_bytes = 10\n").find("buffer.max_bytes"), std::string::npos);
+}
+
+TEST(Settings, RemoteWriteReceiversAreAnArrayOfTables) {
+  auto loaded = load_config(test_settings(), write_file("dp-toml", R"(
+[remote_write]
+max_sample_age = "30m"
+
+[[remote_write.url]]
+url = "https://mimir.example/api/v1/push"
+bearer_token_file = "/etc/ainode/token"
+headers = { "X-Scope-OrgID" = "fleet" }
+external_labels = { cluster = "c1", node = "gpu-01" }
+tls = { ca_file = "/ca.pem", cert_file = "/c.pem", key_file = "/k.pem" }
+
+[[remote_write.url]]
+url = "http://127.0.0.1:9090/api/v1/write"
+basic_auth = { username = "u", password_file = "/pw" }
+)"), {}, {});
+  const auto& rw = loaded.config.remote_write;
+  EXPECT_EQ(rw.max_sample_age, std::chrono::minutes(30));
+  ASSERT_EQ(rw.endpoints.size(), 2u);
+  EXPECT_EQ(rw.endpoints[0].bearer_token_file, "/etc/ainode/token");
+  EXPECT_EQ(rw.endpoints[0].headers.at("X-Scope-OrgID"), "fleet");
+  EXPECT_EQ(rw.endpoints[0].external_labels.at("node"), "gpu-01");
+  EXPECT_EQ(rw.endpoints[0].tls_key_file, "/k.pem");
+  EXPECT_EQ(rw.endpoints[1].basic_auth_username, "u");
+  EXPECT_EQ(rw.endpoints[1].basic_auth_password_file, "/pw");
+  EXPECT_EQ(loaded.origins.at("remote_write.url").source, ValueSource::file);
+
+  EXPECT_NE(load_error("[[remote_write.url]]\nurl = \"http://a/w\"\nbogus = 1\n").find(":3: remote_write.url: unknown key bogus"),
+            std::string::npos);
+  EXPECT_NE(load_error("[[remote_write.url]]\nurl = \"http://a/w\"\n[[remote_write.url]]\nurl = \"http://a/w\"\n")
+                .find("given twice"),
+            std::string::npos);
+  EXPECT_NE(load_error("[[remote_write.url]]\nurl = \"http://a/w\"\ntls = { cert_file = \"/c\" }\n").find("go together"),
+            std::string::npos);
+  EXPECT_NE(load_error("[[remote_write.url]]\nurl = \"http://a/w\"\nexternal_labels = { __x = \"1\" }\n").find("reserved"),
+            std::string::npos);
+  EXPECT_NE(load_error("remote_write.url = [\"nope\"]\n").find("invalid URL"), std::string::npos);
+}

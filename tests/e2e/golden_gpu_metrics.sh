@@ -24,12 +24,12 @@ done
 grep -q 'driver_version="sim-' "$WORK_DIR/raw.prom" || fail "simulator not loaded"
 promtool check metrics <"$WORK_DIR/raw.prom" || fail "promtool check metrics"
 # The snapshot compared is a later one, so series derived across cycles
-# (node energy, degradation deltas) depend on how many cycles ran: those are
+# (node energy, degradation deltas, buffer contents) depend on how many cycles ran: those are
 # covered by unit tests and left out here.
 normalize_metrics <"$WORK_DIR/raw.prom" |
   sed -E -e 's/^(ainode_gpu_last_xid_timestamp_seconds\{[^}]*\}) .*/\1 <varies>/' \
     -e 's/^(ainode_node_energy_joules_total) .*/\1 <varies>/' |
-  grep -v -E '^(# (HELP|TYPE) )?ainode_degradation_' >"$WORK_DIR/actual.prom"
+  grep -v -E '^(# (HELP|TYPE) )?ainode_(degradation|buffer)_' >"$WORK_DIR/actual.prom"
 if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
   cp "$WORK_DIR/actual.prom" "$GOLDEN"
   echo "updated $GOLDEN"

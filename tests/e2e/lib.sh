@@ -46,7 +46,10 @@ start_agent() {
   shift
   local port
   port=$(free_port)
-  "$AINODE_BINARY" --web.listen-address "127.0.0.1:$port" "$@" >"$WORK_DIR/$name.log" 2>&1 &
+  # Each agent its own state directory (buffer), never the machine's /var/lib/ainode.
+  local state=()
+  [[ " $* " == *" --state.dir "* ]] || state=(--state.dir "$WORK_DIR/state-$name")
+  "$AINODE_BINARY" --web.listen-address "127.0.0.1:$port" "${state[@]}" "$@" >"$WORK_DIR/$name.log" 2>&1 &
   BACKGROUND_PIDS+=($!)
   AGENT_URL="http://127.0.0.1:$port"
   wait_for_url "$AGENT_URL${READY_PATH:-/readyz}" || { cat "$WORK_DIR/$name.log" >&2; fail "agent $name did not start"; }
@@ -75,6 +78,6 @@ no_gpu_flag() {
 # can be compared byte for byte with a golden file.
 normalize_metrics() {
   sed -E \
-    -e 's/^(ainode_(collector_duration_seconds|collector_last_success_timestamp_seconds|start_time_seconds|snapshot_timestamp_seconds|collection_duration_seconds|time_seconds|filesystem_(size|free|avail)_bytes|filesystem_files|filesystem_files_free)(\{[^}]*\})?) .*/\1 <varies>/' \
+    -e 's/^(ainode_(buffer_disk_bytes|buffer_write_seconds_total|collector_duration_seconds|collector_last_success_timestamp_seconds|start_time_seconds|snapshot_timestamp_seconds|collection_duration_seconds|time_seconds|filesystem_(size|free|avail)_bytes|filesystem_files|filesystem_files_free)(\{[^}]*\})?) .*/\1 <varies>/' \
     -e 's/^(ainode_build_info\{version="[^"]*",revision=")[^"]*"/\1<revision>"/'
 }
