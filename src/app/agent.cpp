@@ -80,15 +80,22 @@ int run_agent(const Config& config) {
   http_options.read_timeout = config.web.read_timeout;
   http_options.max_request_bytes = config.web.max_request_bytes;
   http_options.max_header_count = config.web.max_header_count;
-  HttpServer server(http_options, make_routes(store, RouteOptions{config.web.telemetry_path, start_time}));
+  HttpServer server(http_options, make_routes(store, RouteOptions{config.web.telemetry_path, start_time, &server}));
+  if (auto error = server.set_web_config(config.web.config_file)) {
+    spdlog::error("{}", *error);
+    return 2;
+  }
   try {
     server.start();
   } catch (const std::exception& error) {
     spdlog::error("{}", error.what());
     return 1;
   }
-  spdlog::info("listening on {} (port {}), metrics at {}", config.web.listen_address, server.port(),
-               config.web.telemetry_path);
+  auto web = server.web_config_status();
+  spdlog::info("listening on {} (port {}, {}{}), metrics at {}", config.web.listen_address, server.port(),
+               web.tls ? "HTTPS, client auth " + web.client_auth_type : "plain HTTP",
+               web.basic_auth ? ", basic auth" : "", config.web.telemetry_path);
+  builder.set_http_server(&server);
   scheduler.start();
 
   int received = 0;

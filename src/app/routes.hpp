@@ -12,6 +12,8 @@ namespace ainode {
 struct RouteOptions {
   std::string telemetry_path = "/metrics";
   std::chrono::system_clock::time_point start_time;
+  // Its web config status goes into /v1/status ("web"); null = omitted.
+  const HttpServer* server = nullptr;
 };
 
 HttpHandler make_routes(const SnapshotStore& store, RouteOptions options);

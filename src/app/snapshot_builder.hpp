@@ -7,6 +7,7 @@
 #include "core/snapshot.hpp"
 #include "health/degradation.hpp"
 #include "health/node_power.hpp"
+#include "http/server.hpp"
 
 namespace ainode {
 
@@ -17,6 +18,9 @@ class SnapshotBuilder {
   explicit SnapshotBuilder(std::chrono::system_clock::time_point start_time, double node_power_envelope_watts = 0)
       : start_time_(start_time), node_power_envelope_watts_(node_power_envelope_watts) {}
   std::shared_ptr<const Snapshot> build(CycleResult&& cycle);
+  // The server whose counters go into each snapshot's self metrics. Set
+  // before the scheduler starts; the server must outlive the builder's use.
+  void set_http_server(const HttpServer* server) { http_server_ = server; }
 
  private:
   std::chrono::system_clock::time_point start_time_;
@@ -24,6 +28,7 @@ class SnapshotBuilder {
   NodeSummarizer summarizer_;
   NodeEnergyIntegrator node_energy_;
   DegradationDetector degradation_;
+  const HttpServer* http_server_ = nullptr;
 };
 
 }  // namespace ainode
