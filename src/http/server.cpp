@@ -45,6 +45,7 @@ struct HttpServer::Impl {
   std::string web_config_file;
   FileStamp web_config_stamp;
   WebConfigStatus web_status;
+  bool applied_once = false;
 
   void accept();
   void watch();
@@ -171,7 +172,8 @@ std::optional<std::string> HttpServer::Impl::load_web_config_file(const std::str
   web_config_stamp = stamp;
   web_status.file = path;
   if (error) {
-    spdlog::warn("web config not applied, keeping the previous one: {}", *error);
+    // At start-up there is no previous config; the caller reports it.
+    if (applied_once) spdlog::warn("web config not applied, keeping the previous one: {}", *error);
     web_status.reload_success = false;
     web_status.last_error = *error;
     return error;
@@ -180,6 +182,7 @@ std::optional<std::string> HttpServer::Impl::load_web_config_file(const std::str
     std::lock_guard security_lock(state.security_mutex);
     state.security = loaded;
   }
+  applied_once = true;
   web_status.reload_success = true;
   web_status.last_error.clear();
   web_status.tls = loaded && loaded->tls_enabled();

@@ -3,10 +3,12 @@
 #include <sys/stat.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include <boost/asio/ssl/context.hpp>
+#include <cstdio>
 #include <memory>
 
 namespace ainode {
@@ -77,12 +79,18 @@ std::shared_ptr<ssl::context> make_tls_context(const WebSecurityConfig& config) 
   if (X509_cmp_current_time(X509_get0_notBefore(certificate)) > 0) {
     fail("tls_server_config.cert_file", "certificate '" + tls.cert_file + "' is not valid yet");
   }
-  if (SSL_CTX_use_PrivateKey_file(native, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
-    fail("tls_server_config.key_file", "cannot load key '" + tls.key_file + "': " + openssl_errors());
+  // Read apart from the context so that a key for another certificate is
+  // reported as that, not as OpenSSL's "key values mismatch".
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(nullptr, EVP_PKEY_free);
+  if (std::unique_ptr<FILE, decltype(&std::fclose)> file(std::fopen(tls.key_file.c_str(), "r"), std::fclose); file) {
+    key.reset(PEM_read_PrivateKey(file.get(), nullptr, nullptr, nullptr));
   }
-  if (SSL_CTX_check_private_key(native) != 1) {
-    fail("tls_server_config.key_file",
-         "key '" + tls.key_file + "' does not match certificate '" + tls.cert_file + "': " + openssl_errors());
+  if (!key) fail("tls_server_config.key_file", "cannot load key '" + tls.key_file + "': " + openssl_errors());
+  if (X509_check_private_key(certificate, key.get()) != 1) {
+    fail("tls_server_config.key_file", "key '" + tls.key_file + "' does not match certificate '" + tls.cert_file + "'");
+  }
+  if (SSL_CTX_use_PrivateKey(native, key.get()) != 1) {
+    fail("tls_server_config.key_file", "cannot use key '" + tls.key_file + "': " + openssl_errors());
   }
 
   std::string ciphers;
