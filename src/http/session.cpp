@@ -8,6 +8,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <type_traits>
@@ -193,7 +195,7 @@ class HttpSession : public HttpConnection, public std::enable_shared_from_this<H
     send(std::move(response), parser_->method() == http::verb::head, parser_->version(), parser_->keep_alive());
   }
 
-  void send(HttpResponse outgoing, bool head, unsigned version, bool keep_alive) {
+  void send(HttpResponse outgoing, bool head, unsigned version, bool keep_alive, bool refused = false) {
     auto response = std::make_shared<Response>(static_cast<http::status>(outgoing.status), version);
     response->set(http::field::content_type, outgoing.content_type);
     if (!outgoing.content_encoding.empty()) response->set(http::field::content_encoding, outgoing.content_encoding);
@@ -213,15 +215,42 @@ class HttpSession : public HttpConnection, public std::enable_shared_from_this<H
     // The response (and with it the shared body) lives in the handler
     // until the last byte is written.
     http::async_write(stream_, *response,
-                      [self = this->shared_from_this(), response](beast::error_code error, std::size_t) {
-                        if (error || !response->keep_alive()) return self->close();
+                      [self = this->shared_from_this(), response, refused](beast::error_code error, std::size_t) {
+                        if (error) return self->close();
+                        if (refused) return self->linger();
+                        if (!response->keep_alive()) return self->close();
                         self->read_request();
                       });
   }
 
-  void reply_error(http::status status) {
-    send(plain_text(status, std::string(http::obsolete_reason(status)) + "\n"), false, 11, false);
+  // A refused request (414, 413, 400...) often leaves bytes unread; closing
+  // then would make the kernel send a reset, which can destroy the answer
+  // before the client reads it. So stop sending, read and discard what
+  // still comes for a moment (RFC 9112, 9.6), then close.
+  void linger() {
+    auto& lowest = beast::get_lowest_layer(stream_);
+    beast::error_code ignored;
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest.expires_after(std::min<std::chrono::milliseconds>(state_.options.read_timeout, kLingerTime));
+    discard(kLingerBytes);
   }
+
+  void discard(std::size_t budget) {
+    buffer_.clear();
+    auto space = buffer_.prepare(std::min<std::size_t>(budget, buffer_.max_size()));
+    beast::get_lowest_layer(stream_).async_read_some(
+        space, [self = this->shared_from_this(), budget](beast::error_code error, std::size_t read) {
+          if (error || read >= budget) return self->close();
+          self->discard(budget - read);
+        });
+  }
+
+  void reply_error(http::status status) {
+    send(plain_text(status, std::string(http::obsolete_reason(status)) + "\n"), false, 11, false, true);
+  }
+
+  static constexpr std::chrono::milliseconds kLingerTime{2000};
+  static constexpr std::size_t kLingerBytes = 256 * 1024;
 
   std::string peer_address_;
   std::string client_cert_subject_;
