@@ -22,6 +22,9 @@ raw() {
 [ "$(code -X POST -d 'a=b' "$AGENT_URL/metrics")" = 405 ] || fail "POST with a small body on /metrics is not 405"
 [ "$(code -X GET -H 'Content-Length: 3' --data-binary abc "$AGENT_URL/healthz")" = 200 ] ||
   fail "GET /healthz with a 3-byte body is not 200"
+# Under the limit but far over the 8 KiB read buffer: streamed through it.
+near=$(head -c 60000 /dev/zero | tr '\0' x)
+[ "$(code -X POST --data-binary "$near" "$AGENT_URL/metrics")" = 405 ] || fail "a 60,000-byte body on /metrics is not 405"
 big=$(head -c 70000 /dev/zero | tr '\0' x)
 [ "$(code -X POST --data-binary "$big" "$AGENT_URL/metrics")" = 413 ] || fail "a 70,000-byte body is not 413"
 long=$(head -c 9000 /dev/zero | tr '\0' a)
