@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -153,4 +155,95 @@ TEST(HttpServerWebConfig, AChangedFileIsReloadedWithoutBeingAsked) {
   while (get(s.server.port()).status != 401 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
   EXPECT_EQ(get(s.server.port()).status, 401);
   EXPECT_EQ(get(s.server.port(), "prometheus:secret").status, 200);
+}
+
+namespace {
+
+// Runs a shell command (openssl making test certificates); true on success.
+bool run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
+
+// A CA, a server certificate for 127.0.0.1 and a client certificate, made
+// with the openssl CLI in `dir`.
+bool make_certificates(const std::filesystem::path& dir) {
+  std::string d = dir.string();
+  auto key = [&](const std::string& name) {
+    return run("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + d + "/" + name + ".key");
+  };
+  auto sign = [&](const std::string& name, const std::string& subject, const std::string& extension) {
+    // Written and closed before openssl reads it.
+    { std::ofstream(dir / (name + ".ext")) << extension << "\n"; }
+    return run("openssl req -new -key " + d + "/" + name + ".key -subj '" + subject + "' -out " + d + "/" + name +
+               ".csr") &&
+           run("openssl x509 -req -in " + d + "/" + name + ".csr -CA " + d + "/ca.crt -CAkey " + d +
+               "/ca.key -set_serial 7 -days 1 -extfile " + d + "/" + name + ".ext -out " + d + "/" + name + ".crt");
+  };
+  return key("ca") && run("openssl req -x509 -new -key " + d + "/ca.key -subj '/CN=test CA' -days 1 -out " + d + "/ca.crt") &&
+         key("server") && sign("server", "/CN=localhost", "subjectAltName=IP:127.0.0.1") && key("client") &&
+         sign("client", "/O=ainode-test/CN=prometheus", "extendedKeyUsage=clientAuth");
+}
+
+HttpResponse identity(const HttpRequest& request) {
+  HttpResponse response;
+  response.body = std::make_shared<const std::string>("subject=" + request.client_cert_subject + " peer=" +
+                                                      request.peer_address + "\n");
+  return response;
+}
+
+Reply get_tls(std::uint16_t port, const std::filesystem::path& dir, bool with_client_cert) {
+  Reply reply;
+  CURL* curl = curl_easy_init();
+  std::string url = "https://127.0.0.1:" + std::to_string(port) + "/";
+  std::string ca = (dir / "ca.crt").string(), cert = (dir / "client.crt").string(), key = (dir / "client.key").string();
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CAINFO, ca.c_str());
+  if (with_client_cert) {
+    curl_easy_setopt(curl, CURLOPT_SSLCERT, cert.c_str());
+    curl_easy_setopt(curl, CURLOPT_SSLKEY, key.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
+  CURLcode result = curl_easy_perform(curl);
+  if (result == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
+  reply.headers = curl_easy_strerror(result);  // why, when there was no answer
+  curl_easy_cleanup(curl);
+  return reply;
+}
+
+}  // namespace
+
+// What the control API builds on: the verified client certificate's subject
+// and the peer address reach the handler; without a certificate the
+// handshake fails and the handler never runs.
+TEST(HttpServerWebConfig, VerifiedClientCertificateSubjectReachesTheHandler) {
+  ainode::testing::TempTree tree;
+  ASSERT_TRUE(make_certificates(tree.path())) << "openssl CLI failed";
+  auto file = tree.path() / "web.yml";
+  write_file(file, "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n"
+                   "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.crt\n");
+  HttpServer server(HttpServerOptions{"127.0.0.1:0"}, identity);
+  ASSERT_EQ(server.set_web_config(file), std::nullopt);
+  server.start();
+  auto verified = get_tls(server.port(), tree.path(), true);
+  EXPECT_EQ(verified.status, 200) << verified.headers;
+  EXPECT_EQ(verified.body, "subject=CN=prometheus,O=ainode-test peer=127.0.0.1\n");
+  EXPECT_EQ(get_tls(server.port(), tree.path(), false).status, 0);  // no HTTP answer at all
+  EXPECT_GE(server.stats().tls_handshake_errors, 1u);
+  EXPECT_TRUE(server.web_config_status().tls);
+  EXPECT_EQ(server.web_config_status().client_auth_type, "RequireAndVerifyClientCert");
+}
+
+// RequireAnyClientCert takes any certificate, so it proves nothing: no subject.
+TEST(HttpServerWebConfig, UnverifiedClientCertificateGivesNoIdentity) {
+  ainode::testing::TempTree tree;
+  ASSERT_TRUE(make_certificates(tree.path())) << "openssl CLI failed";
+  auto file = tree.path() / "web.yml";
+  write_file(file, "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n"
+                   "  client_auth_type: RequireAnyClientCert\n");
+  HttpServer server(HttpServerOptions{"127.0.0.1:0"}, identity);
+  ASSERT_EQ(server.set_web_config(file), std::nullopt);
+  server.start();
+  auto reply = get_tls(server.port(), tree.path(), true);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "subject= peer=127.0.0.1\n");
 }
