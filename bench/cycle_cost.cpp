@@ -19,9 +19,7 @@
 int main(int argc, char** argv) {
   using namespace ainode;
   int cycles = argc > 1 ? std::atoi(argv[1]) : 200;
-  std::vector<std::string_view> names;
-  for (const auto& factory : builtin_collectors()) names.push_back(factory.name);
-  auto settings = make_settings(names);
+  auto settings = make_settings(builtin_collector_switches());
   FlagValues flags;
   for (int i = 2; i < argc; ++i) {
     std::string_view arg = argv[i];

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   HostFs fs("/proc", "/sys", "/");
   std::size_t gpus = 0;
   auto cycle = [&] {
-    CollectContext context{fs, std::chrono::system_clock::now(), std::chrono::steady_clock::now(), {}, nullptr};
+    CollectContext context{fs, std::chrono::system_clock::now(), std::chrono::steady_clock::now(), {}, nullptr, {}};
     MetricSet out;
     collector.collect(context, out);
     if (const Family* devices = out.find("ainode_gpu_devices")) gpus = static_cast<std::size_t>(devices->samples[0].value);

@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   prometheus prometheus-node-exporter wrk strace
-  yamllint systemd
+  yamllint python3-yaml systemd
 )
 # Tools that may already come from elsewhere on the machine: the Debian
 # package only when the command is missing.

@@ -3,19 +3,51 @@
 #include <iostream>
 
 #include "app/agent.hpp"
+#include "app/audit_command.hpp"
+#include "app/events_command.hpp"
+#include "config/duration.hpp"
+#include "core/state_dir.hpp"
 #include "app/builtin_collectors.hpp"
 #include "app/catalogue.hpp"
 #include "app/cli.hpp"
 #include "app/logging.hpp"
+#include "config/path_roots.hpp"
 #include "config/settings.hpp"
 
 #include <spdlog/spdlog.h>
 
+namespace {
+
+int run_audit(const ainode::CommandLine& command_line, const ainode::Config& config) {
+  using namespace ainode;
+  AuditCommandOptions options;
+  options.json = command_line.audit_json;
+  if (!command_line.audit_since.empty()) {
+    auto since = parse_duration(command_line.audit_since);
+    if (!since) {
+      std::cerr << "ainode audit: --since: invalid duration '" << command_line.audit_since << "' (e.g. 1h, 30m)\n";
+      return 2;
+    }
+    options.since = *since;
+  }
+  options.path = command_line.audit_file;
+  if (options.path.empty()) options.path = config.control.audit_log;
+  if (options.path.empty()) {
+    try {
+      options.path = resolve_state_directory(config.state.dir).path + "/audit.log";
+    } catch (const std::exception& error) {
+      std::cerr << "ainode audit: " << error.what() << "\n";
+      return 1;
+    }
+  }
+  return run_audit_command(options);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace ainode;
-  std::vector<std::string_view> collector_names;
-  for (const auto& factory : builtin_collectors()) collector_names.push_back(factory.name);
-  const auto settings = make_settings(collector_names);
+  const auto settings = make_settings(builtin_collector_switches());
 
   CommandLine command_line = parse_command_line(argc, argv, settings);
   if (command_line.command == Command::exit) return command_line.exit_code;
@@ -23,6 +55,7 @@ int main(int argc, char** argv) {
     std::cout << catalogue_markdown(metric_catalogue());
     return 0;
   }
+  if (command_line.command == Command::events) return run_events_command(command_line.events);
 
   LoadedConfig loaded;
   try {
@@ -35,9 +68,17 @@ int main(int argc, char** argv) {
     std::cout << describe_config(settings, loaded);
     return 0;
   }
+  if (command_line.command == Command::audit) return run_audit(command_line, loaded.config);
+  if (auto error = check_path_roots(settings, loaded)) {
+    std::cerr << "ainode: configuration error: " << *error << "\n";
+    return 2;
+  }
   setup_logging(loaded.config.log);
   for (const auto& name : loaded.unknown_environment) {
     spdlog::warn("environment variable {} matches no setting (ignored)", name);
   }
-  return run_agent(loaded.config);
+  ConfigReloader::Loader reload_config = [&settings, &command_line] {
+    return load_config(settings, command_line.config_path, ainode_environment(), command_line.flags);
+  };
+  return run_agent(loaded.config, settings, reload_config);
 }

@@ -31,7 +31,7 @@ struct Collected {
 };
 
 inline Collected collect_once(Collector& collector, const HostFs& fs = fixture_fs()) {
-  CollectContext context{fs, std::chrono::system_clock::now(), std::chrono::steady_clock::now(), {}, nullptr};
+  CollectContext context{fs, std::chrono::system_clock::now(), std::chrono::steady_clock::now(), {}, nullptr, {}};
   Collected out;
   collector.collect(context, out.metrics);
   out.warnings = std::move(context.warnings);

@@ -7,10 +7,16 @@
 
 #include "ainode/build_info.hpp"
 #include "app/builtin_collectors.hpp"
+#include "app/control_actions.hpp"
 #include "app/routes.hpp"
 #include "app/snapshot_builder.hpp"
 #include "app/snapshot_store.hpp"
+#include "control/control_metrics.hpp"
+#include "control/token_file.hpp"
 #include "core/scheduler.hpp"
+#include "core/state_dir.hpp"
+#include "events/event_metrics.hpp"
+#include "events/snapshot_events.hpp"
 #include "http/server.hpp"
 
 namespace ainode {
@@ -26,6 +32,10 @@ class FailureLog {
     for (std::size_t i = 0; i < collectors.size(); ++i) {
       const auto& c = collectors[i];
       for (const auto& warning : c.warnings) spdlog::debug("collector {}: {}", c.name, warning);
+      for (const auto& notice : c.notices) {
+        spdlog::log(notice.level == NoticeLevel::warning ? spdlog::level::warn : spdlog::level::info, "collector {}: {}",
+                    c.name, notice.message);
+      }
       bool failing = !c.success;
       if (failing && !failing_[i]) spdlog::warn("collector {} failed: {}", c.name, c.last_error);
       if (!failing && failing_[i]) spdlog::info("collector {} recovered", c.name);
@@ -37,20 +47,80 @@ class FailureLog {
   std::vector<bool> failing_;
 };
 
-sigset_t termination_signals() {
+sigset_t handled_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   return signals;
+}
+
+// The control API's authentication settings from the configuration;
+// throws std::runtime_error naming the key when they are unusable.
+ControlAuthPolicy control_auth_policy(const Config& config) {
+  ControlAuthPolicy policy;
+  policy.allow_remote = config.control.allow_remote;
+  if (!config.control.token_file.empty()) policy.token = read_token_file(config.control.token_file);
+  if (policy.allow_remote && policy.token.empty()) {
+    throw std::runtime_error(
+        "control.allow_remote is set, but no control.token_file is configured: remote control needs a bearer token "
+        "or client certificates");
+  }
+  return policy;
+}
+
+std::string audit_log_path(const Config& config) {
+  if (!config.control.audit_log.empty()) return config.control.audit_log;
+  try {
+    StateDirectory state = resolve_state_directory(config.state.dir);
+    if (!state.note.empty()) spdlog::info("state directory: {}", state.note);
+    return state.path + "/audit.log";
+  } catch (const std::runtime_error& error) {
+    if (!config.state.dir.empty()) throw;
+    // No writable default: the exporter still runs; control actions are
+    // refused (fail closed) until a state directory is configured.
+    spdlog::warn("{}; control actions will be refused: they cannot be audited", error.what());
+    return {};
+  }
+}
+
+void add_reload_targets(ConfigReloader& reloader, ControlApi& control, SnapshotBuilder& builder) {
+  reloader.add_target({{"control.token_file", "control.allow_remote"}, [&control](const Config& next) {
+                         auto policy = control_auth_policy(next);
+                         return std::function<void()>([&control, policy] { control.set_auth_policy(policy); });
+                       }});
+  reloader.add_target({{"log.level"}, [](const Config& next) {
+                         auto level = spdlog::level::from_str(next.log.level);
+                         return std::function<void()>([level] { spdlog::set_level(level); });
+                       }});
+  reloader.add_target({{"power.node_envelope_watts"}, [&builder](const Config& next) {
+                         double watts = static_cast<double>(next.power.node_envelope_watts);
+                         return std::function<void()>([&builder, watts] { builder.set_node_power_envelope_watts(watts); });
+                       }});
+}
+
+// SIGHUP: the same reload as POST /v1/control/reload, audited as the
+// agent's own action; refused when it cannot be audited.
+void reload_on_signal(ConfigReloader& reloader, ControlApi& control, EventBus& events) {
+  CallerIdentity identity{AuthMethod::agent, "SIGHUP", ""};
+  ControlOutcome accepted;
+  accepted.result = "accepted";
+  std::string request_id;
+  if (!control.audit_autonomous("reload", identity, nlohmann::json::object(), "request", accepted, request_id)) {
+    spdlog::error("SIGHUP: reload refused: the audit log cannot be written");
+    return;
+  }
+  ControlOutcome outcome = run_reload(reloader, events, identity);
+  control.audit_autonomous("reload", identity, nlohmann::json::object(), "response", outcome, request_id);
 }
 
 }  // namespace
 
-int run_agent(const Config& config) {
-  // Block the termination signals before any thread starts, so every thread
+int run_agent(const Config& config, const std::vector<Setting>& settings, ConfigReloader::Loader loader) {
+  // Block the handled signals before any thread starts, so every thread
   // inherits the mask and only sigwait below receives them.
-  sigset_t signals = termination_signals();
+  sigset_t signals = handled_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -64,14 +134,38 @@ int run_agent(const Config& config) {
   for (const auto& c : collectors) names += (names.empty() ? "" : ",") + std::string(c->name());
   spdlog::info("collectors: {}", names);
 
+  ControlAuthPolicy auth_policy;
+  std::string audit_path;
+  try {
+    auth_policy = control_auth_policy(config);
+    audit_path = audit_log_path(config);
+  } catch (const std::runtime_error& error) {
+    spdlog::error("configuration error: {}", error.what());
+    return 2;
+  }
+  EventBus events(static_cast<std::size_t>(config.events.ring_size));
+  EventStreamStats event_streams;
+  AuditLog audit(AuditLogOptions{audit_path, static_cast<std::uint64_t>(config.control.audit_max_bytes),
+                                 static_cast<unsigned>(config.control.audit_keep)});
+  ControlApi control(audit, events, auth_policy);
+
   SnapshotStore store;
   SnapshotBuilder builder(start_time, static_cast<double>(config.power.node_envelope_watts));
+  builder.add_contributor([&](MetricSet& out) { add_event_metrics(events, event_streams, out); });
+  builder.add_contributor([&](MetricSet& out) { add_control_metrics(control, audit, out); });
+  ConfigReloader reloader(settings, config, std::move(loader));
+  add_reload_targets(reloader, control, builder);
+  register_builtin_control_actions(control, reloader, events);
+
   FailureLog failure_log;
+  SnapshotEventDeriver event_deriver;
   auto timeout = config.collect.timeout.count() > 0 ? config.collect.timeout : config.collect.interval;
   Scheduler scheduler(std::move(collectors), fs, SchedulerOptions{config.collect.interval, timeout},
                       [&](CycleResult&& cycle) {
                         failure_log.observe(cycle.collectors);
-                        store.publish(builder.build(std::move(cycle)));
+                        auto snapshot = builder.build(std::move(cycle));
+                        store.publish(snapshot);
+                        for (auto& event : event_deriver.derive(*snapshot)) events.publish(std::move(event));
                       });
 
   HttpServerOptions http_options;
@@ -80,7 +174,21 @@ int run_agent(const Config& config) {
   http_options.read_timeout = config.web.read_timeout;
   http_options.max_request_bytes = config.web.max_request_bytes;
   http_options.max_header_count = config.web.max_header_count;
-  HttpServer server(http_options, make_routes(store, RouteOptions{config.web.telemetry_path, start_time, &server}));
+  RouteOptions routes;
+  routes.telemetry_path = config.web.telemetry_path;
+  routes.start_time = start_time;
+  routes.events = &events;
+  routes.event_stream_stats = &event_streams;
+  routes.event_stream_options =
+      EventStreamOptions{config.events.heartbeat_interval, static_cast<std::size_t>(config.events.client_queue_bytes),
+                         config.events.write_timeout};
+  routes.control = &control;
+  // /v1/status shows the server's web config state: the routes get the
+  // server they are handed to (only its address is taken here).
+  HttpServer server(http_options, [&] {
+    routes.server = &server;
+    return make_routes(store, routes);
+  }());
   if (auto error = server.set_web_config(config.web.config_file)) {
     spdlog::error("{}", *error);
     return 2;
@@ -97,10 +205,19 @@ int run_agent(const Config& config) {
                web.basic_auth ? ", basic auth" : "", config.web.telemetry_path);
   builder.set_http_server(&server);
   scheduler.start();
+  events.publish(EventDraft{"agent_started", Severity::info, {}, std::string("ainode ") + build::version + " started",
+                            {{"version", build::version}, {"revision", build::revision}}});
 
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    spdlog::info("SIGHUP: reloading the configuration");
+    reload_on_signal(reloader, control, events);
+    // The web config file is re-read whatever the TOML says; a bad one is
+    // refused and reported by the server (log, /v1/status, metric).
+    if (!server.reload_web_config()) spdlog::info("web config reloaded");
+  }
   spdlog::info("received signal {}, shutting down", received);
+  events.publish(EventDraft{"agent_stopping", Severity::info, {}, "ainode is shutting down", {{"signal", received}}});
   server.stop();
   scheduler.stop();
   return 0;

@@ -73,11 +73,15 @@ const std::vector<CollectorFactory>& builtin_collectors() {
   return factories;
 }
 
+std::vector<CollectorSwitch> builtin_collector_switches() {
+  std::vector<CollectorSwitch> switches;
+  for (const auto& factory : builtin_collectors()) switches.push_back({factory.name, factory.enabled_by_default});
+  return switches;
+}
+
 namespace {
 bool is_enabled(const Config& config, const CollectorFactory& factory) {
-  auto configured = config.collect.enabled.find(std::string(factory.name));
-  return configured != config.collect.enabled.end() ? configured->second
-                                                    : factory.enabled_by_default && !config.collect.disable_defaults;
+  return collector_enabled(config.collect, CollectorSwitch{factory.name, factory.enabled_by_default});
 }
 }  // namespace
 

@@ -1,11 +1,12 @@
 #pragma once
-// The one place that lists the built-in collectors (DESIGN.md §6: explicit
+// The one place that lists the built-in collectors (docs/architecture.md: explicit
 // wiring, no static self-registration).
 #include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
 
+#include "config/collector_selection.hpp"
 #include "config/config.hpp"
 #include "core/collector.hpp"
 #include "k8s/pod_resources_watcher.hpp"
@@ -26,6 +27,9 @@ struct CollectorFactory {
 };
 
 const std::vector<CollectorFactory>& builtin_collectors();
+
+// Name and default of each built-in collector, for the settings table.
+std::vector<CollectorSwitch> builtin_collector_switches();
 
 // The enabled collectors for this configuration, in registration order.
 std::vector<std::unique_ptr<Collector>> make_enabled_collectors(const Config& config);

@@ -5,6 +5,8 @@
 
 #include "app/builtin_collectors.hpp"
 #include "app/self_metrics.hpp"
+#include "control/control_metrics.hpp"
+#include "events/event_metrics.hpp"
 
 namespace ainode {
 
@@ -18,6 +20,8 @@ std::vector<CatalogueEntry> metric_catalogue() {
     for (const MetricDesc* desc : collector->describe()) entries.push_back({factory.name, desc});
   }
   for (const MetricDesc* desc : self_metric_descriptors()) entries.push_back({"ainode", desc});
+  for (const MetricDesc* desc : event_metric_descriptors()) entries.push_back({"events", desc});
+  for (const MetricDesc* desc : control_metric_descriptors()) entries.push_back({"control", desc});
   return entries;
 }
 

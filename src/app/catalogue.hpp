@@ -2,7 +2,7 @@
 // The metric catalogue: every metric ainode can emit, gathered from the
 // built-in collectors' descriptors and ainode's own. docs/metrics.md is
 // generated from it (`ainode catalogue`), and a test holds every entry to
-// the naming rules of DESIGN.md.
+// the naming rules of docs/architecture.md.
 #include <string>
 #include <string_view>
 #include <vector>

@@ -3,17 +3,22 @@
 #include <string>
 #include <vector>
 
+#include "app/events_command.hpp"
 #include "config/settings.hpp"
 
 namespace ainode {
 
-enum class Command { run, config_show, catalogue, exit };
+enum class Command { run, config_show, catalogue, events, audit, exit };
 
 struct CommandLine {
   Command command = Command::run;
   std::string config_path;  // --config, or AINODE_CONFIG
   FlagValues flags;
   int exit_code = 0;  // for Command::exit (--help, --version, parse errors)
+  EventsCommandOptions events;  // `ainode events`
+  std::string audit_file;       // `ainode audit --file`
+  std::string audit_since;      // `ainode audit --since 1h`
+  bool audit_json = false;
 };
 
 CommandLine parse_command_line(int argc, const char* const* argv, const std::vector<Setting>& settings);

@@ -1,6 +1,9 @@
 #include "app/routes.hpp"
 
 #include "app/pods_view.hpp"
+#include "app/readiness.hpp"
+
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -66,6 +69,8 @@ constexpr std::string_view kIndex =
     "<li><a href=\"/v1/gpus\">/v1/gpus</a>, <a href=\"/v1/rdma\">/v1/rdma</a>, <a href=\"/v1/pods\">/v1/pods</a>, "
     "<a href=\"/v1/dri\">/v1/dri</a>: GPUs (every vendor), RDMA ports, Kubernetes containers with their devices and "
     "processes, DRM cards and render nodes (JSON)</li>"
+    "<li><a href=\"/v1/events\">/v1/events</a> (Server-Sent Events), <a href=\"/v1/events/recent\">/v1/events/recent</a>: "
+    "live and recent events; /v1/control/*: the audited control API</li>"
     "<li><a href=\"/healthz\">/healthz</a>, <a href=\"/readyz\">/readyz</a></li>"
     "</ul></body></html>\n";
 
@@ -90,6 +95,13 @@ nlohmann::json web_status_json(const WebConfigStatus& web) {
 
 }  // namespace
 
+const std::vector<std::string_view>& builtin_routes() {
+  static const std::vector<std::string_view> routes = {"/",         "/healthz", "/readyz",  "/status", "/v1/status",
+                                                       "/v1/gpus",  "/v1/rdma", "/v1/pods", "/v1/dri",
+                                                       "/v1/events", "/v1/events/recent"};
+  return routes;
+}
+
 bool accepts_gzip(std::string_view accept_encoding) {
   return header_lists(accept_encoding, "gzip") || header_lists(accept_encoding, "*");
 }
@@ -98,9 +110,19 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
   auto index = std::make_shared<const std::string>(index_page(options.telemetry_path));
   return [&store, options, index](const HttpRequest& request) -> HttpResponse {
     std::string_view path = path_of(request.target);
-    bool known = path == options.telemetry_path || path == "/healthz" || path == "/readyz" ||
-                 path == "/v1/status" || path == "/status" || path == "/v1/gpus" || path == "/v1/rdma" || path == "/v1/pods" ||
-                 path == "/v1/dri" || path == "/";
+    if (options.control && path.starts_with("/v1/control/")) return options.control->handle(request);
+    bool events = options.events && (path == "/v1/events" || path == "/v1/events/recent");
+    if (events && request.method != "GET" && request.method != "HEAD") {
+      auto response = text_response(405, "method not allowed\n");
+      response.headers.emplace_back("Allow", "GET, HEAD");
+      return response;
+    }
+    if (events && path == "/v1/events") {
+      return event_stream_response(*options.events, request, *options.event_stream_stats, options.event_stream_options);
+    }
+    if (events) return recent_events_response(*options.events, request);
+    const auto& builtin = builtin_routes();
+    bool known = path == options.telemetry_path || std::find(builtin.begin(), builtin.end(), path) != builtin.end();
     if (!known) return text_response(404, "not found\n");
     if (request.method != "GET" && request.method != "HEAD") {
       auto response = text_response(405, "method not allowed\n");
@@ -115,7 +137,11 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
       return response;
     }
     auto snapshot = store.latest();
-    if (path == "/readyz") return snapshot ? text_response(200, "ready\n") : not_ready();
+    if (path == "/readyz") {
+      if (!snapshot) return not_ready();
+      Readiness readiness = readiness_of(*snapshot);
+      return readiness.ready ? text_response(200, "ready\n") : text_response(503, readiness.reason + "\n");
+    }
     if (!snapshot) return not_ready();
     if (path == options.telemetry_path) return metrics_response(*snapshot, request);
     if (path == "/v1/gpus") return detail_response(*snapshot, "gpus");

@@ -1,10 +1,15 @@
 #pragma once
 // URL routing for the agent's HTTP API: /metrics (configurable), /healthz,
-// /readyz, /v1/status (and /status), and a small index page.
+// /readyz, /v1/status (and /status), /v1/events, /v1/control/*, and a small
+// index page.
 #include <chrono>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "app/snapshot_store.hpp"
+#include "control/control_api.hpp"
+#include "events/event_stream.hpp"
 #include "http/server.hpp"
 
 namespace ainode {
@@ -14,9 +19,19 @@ struct RouteOptions {
   std::chrono::system_clock::time_point start_time;
   // Its web config status goes into /v1/status ("web"); null = omitted.
   const HttpServer* server = nullptr;
+  // /v1/events, /v1/events/recent and /v1/control/* are served when these
+  // are set; they must outlive the server.
+  EventBus* events = nullptr;
+  EventStreamStats* event_stream_stats = nullptr;
+  EventStreamOptions event_stream_options{};
+  ControlApi* control = nullptr;
 };
 
 HttpHandler make_routes(const SnapshotStore& store, RouteOptions options);
+
+// Every path answered besides the telemetry path. Each must be reserved
+// (config/reserved_paths.hpp) so --web.telemetry-path cannot shadow it.
+const std::vector<std::string_view>& builtin_routes();
 
 // True when an Accept-Encoding header accepts gzip (and does not refuse it with q=0).
 bool accepts_gzip(std::string_view accept_encoding);

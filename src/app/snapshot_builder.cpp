@@ -28,8 +28,9 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(CycleResult&& cycle) {
   }
   MetricSet self;
   add_self_metrics(SelfMetricInputs{snapshot->collectors, start_time_, snapshot->taken_at, cycle.collect_seconds,
-                                    snapshot->summary, node_energy, node_power_envelope_watts_, http},
+                                    snapshot->summary, node_energy, node_power_envelope_watts_.load(), http},
                    self);
+  for (const auto& contribute : contributors_) contribute(self);
   for (auto& family : self.families()) snapshot->families.push_back(std::move(family));
 
   // The snapshot owns both the families and the bodies that render them.

@@ -1,5 +1,8 @@
 #pragma once
+#include <atomic>
 #include <chrono>
+#include <functional>
+#include <vector>
 #include <memory>
 
 #include "app/node_summarizer.hpp"
@@ -22,9 +25,17 @@ class SnapshotBuilder {
   // before the scheduler starts; the server must outlive the builder's use.
   void set_http_server(const HttpServer* server) { http_server_ = server; }
 
+  // Modules outside the collectors (event bus, control API, policies, RCA)
+  // add their own families to every snapshot through these. Called on the
+  // scheduler's thread; each must be quick and thread-safe.
+  using Contributor = std::function<void(MetricSet&)>;
+  void add_contributor(Contributor contributor) { contributors_.push_back(std::move(contributor)); }
+  void set_node_power_envelope_watts(double watts) { node_power_envelope_watts_.store(watts); }
+
  private:
   std::chrono::system_clock::time_point start_time_;
-  double node_power_envelope_watts_;
+  std::atomic<double> node_power_envelope_watts_;
+  std::vector<Contributor> contributors_;
   NodeSummarizer summarizer_;
   NodeEnergyIntegrator node_energy_;
   DegradationDetector degradation_;

@@ -1,5 +1,5 @@
 #pragma once
-// The typed configuration passed down from main (DESIGN.md §6). Values are
+// The typed configuration passed down from main (docs/architecture.md). Values are
 // filled by config/settings.cpp from defaults, TOML, AINODE_* environment
 // and flags, in that order of increasing precedence.
 #include <chrono>
@@ -124,8 +124,36 @@ struct KubeletConfig {
   Duration timeout = std::chrono::seconds(5);
 };
 
+// Where the agent keeps what must survive a restart (audit log, buffer,
+// policy ownership records). "" = /var/lib/ainode, or a per-user directory
+// when that is not writable (see core/state_dir.hpp).
+struct StateConfig {
+  std::string dir;
+};
+
+// The control API (/v1/control/*): loopback only unless allow_remote, and
+// then only with the token or a verified client certificate.
+struct ControlConfig {
+  bool allow_remote = false;
+  std::string token_file;  // bearer token, re-read on reload; "" = none
+  std::string audit_log;   // "" = <state.dir>/audit.log
+  std::int64_t audit_max_bytes = 10 * 1024 * 1024;
+  std::int64_t audit_keep = 5;
+};
+
+// The event bus and GET /v1/events.
+struct EventsConfig {
+  std::int64_t ring_size = 4096;             // events kept for Last-Event-ID replay and /v1/events/recent
+  std::int64_t client_queue_bytes = 256 * 1024;  // a client further behind than this is dropped
+  Duration heartbeat_interval = std::chrono::seconds(15);
+  Duration write_timeout = std::chrono::seconds(10);  // a client that takes no bytes this long is dropped
+};
+
 struct Config {
   WebConfig web;
+  StateConfig state;
+  ControlConfig control;
+  EventsConfig events;
   PathConfig path;
   CollectConfig collect;
   LogConfig log;

@@ -7,6 +7,7 @@ namespace ainode {
 
 std::optional<Duration> parse_duration(std::string_view text) {
   if (text.empty()) return std::nullopt;
+  if (text == "0") return Duration(0);
   std::int64_t total_ms = 0;
   while (!text.empty()) {
     std::int64_t amount = 0;

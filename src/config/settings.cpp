@@ -11,6 +11,7 @@
 
 #include "config/duration.hpp"
 #include "config/listen_address.hpp"
+#include "config/reserved_paths.hpp"
 #include "core/text.hpp"
 
 extern char** environ;
@@ -60,6 +61,9 @@ Setting regex_setting(std::string key, std::string help, Field<std::string> fiel
 }
 
 Setting choice_setting(std::string key, std::string help, Field<std::string> field, std::vector<std::string> choices) {
+  std::string listed;
+  for (const auto& choice : choices) listed += (listed.empty() ? "" : ", ") + choice;
+  help += " One of: " + listed + ".";
   return string_setting(std::move(key), std::move(help), field, [choices](std::string_view raw) -> Error {
     if (std::find(choices.begin(), choices.end(), raw) != choices.end()) return std::nullopt;
     std::string list;
@@ -118,19 +122,24 @@ Setting bool_setting(std::string key, std::string help, Field<bool> field) {
                  }};
 }
 
-Setting collector_setting(std::string_view name) {
-  std::string collector(name);
-  return Setting{"collectors." + collector, "Enable the " + collector + " collector.", ValueKind::boolean,
-                 [collector](Config& config, std::string_view raw) -> Error {
+// Shows what will run, not what was written: without an explicit value the
+// collector's own default and collect.disable_defaults decide, and the
+// annotation says which of them did.
+Setting collector_setting(const CollectorSwitch& collector) {
+  std::string name(collector.name);
+  bool enabled_by_default = collector.enabled_by_default;
+  return Setting{"collectors." + name, "Enable the " + name + " collector.", ValueKind::boolean,
+                 [name](Config& config, std::string_view raw) -> Error {
                    auto value = parse_bool(raw);
                    if (!value) return "invalid boolean '" + std::string(raw) + "' (expected true or false)";
-                   config.collect.enabled[collector] = *value;
+                   config.collect.enabled[name] = *value;
                    return std::nullopt;
                  },
-                 [collector](const Config& config) -> std::string {
-                   auto found = config.collect.enabled.find(collector);
-                   if (found == config.collect.enabled.end()) return "true  # collector default";
-                   return found->second ? "true" : "false";
+                 [name, enabled_by_default](const Config& config) -> std::string {
+                   bool enabled = collector_enabled(config.collect, CollectorSwitch{name, enabled_by_default});
+                   if (config.collect.enabled.contains(name) || enabled) return enabled ? "true" : "false";
+                   if (!enabled_by_default) return "false  # default (off unless enabled)";
+                   return "false  # default (collect.disable_defaults)";
                  }};
 }
 
@@ -140,8 +149,13 @@ Error validate_listen_address(std::string_view raw) {
 }
 
 Error validate_telemetry_path(std::string_view raw) {
-  if (raw.starts_with('/') && raw.find_first_of(" ?#") == std::string_view::npos) return std::nullopt;
-  return "invalid path '" + std::string(raw) + "' (must start with '/' and have no query)";
+  if (!raw.starts_with('/') || raw.find_first_of(" ?#") != std::string_view::npos) {
+    return "invalid path '" + std::string(raw) + "' (must start with '/' and have no query)";
+  }
+  if (is_reserved_path(raw)) {
+    return "path '" + std::string(raw) + "' is a built-in route (/, /healthz, /readyz, /status and /v1/... are reserved)";
+  }
+  return std::nullopt;
 }
 
 Error validate_non_empty(std::string_view raw) {
@@ -234,6 +248,8 @@ std::string Setting::flag() const {
   return out;
 }
 
+std::string Setting::negated_flag() const { return "--no-" + flag().substr(2); }
+
 std::string Setting::env_variable() const {
   std::string base = key.starts_with("collectors.") ? "collector." + key.substr(11) : key;
   std::string out = "AINODE_";
@@ -251,7 +267,7 @@ std::string_view to_string(ValueSource source) {
   return "?";
 }
 
-std::vector<Setting> make_settings(const std::vector<std::string_view>& collector_names) {
+std::vector<Setting> make_settings(const std::vector<CollectorSwitch>& collectors) {
   std::vector<Setting> settings = {
       string_setting("web.listen_address", "Address to serve /metrics and the JSON API on.",
                      [](Config& c) -> std::string& { return c.web.listen_address; }, validate_listen_address),
@@ -300,6 +316,34 @@ std::vector<Setting> make_settings(const std::vector<std::string_view>& collecto
                     [](Config& c) -> std::string& { return c.network.device_exclude; }),
       integer_setting("power.node_envelope_watts", "Node power budget in watts (0 = none).",
                       [](Config& c) -> std::int64_t& { return c.power.node_envelope_watts; }, 0, 1'000'000),
+      string_setting("state.dir", "Directory for state that survives restarts: audit log, buffer, policy records "
+                     "(default /var/lib/ainode, else $XDG_STATE_HOME/ainode for non-root).",
+                     [](Config& c) -> std::string& { return c.state.dir; }),
+      bool_setting("control.allow_remote",
+                   "Accept control requests (/v1/control/*) from non-loopback peers, with the token or a client "
+                   "certificate.",
+                   [](Config& c) -> bool& { return c.control.allow_remote; }),
+      string_setting("control.token_file", "File holding the control API's bearer token (re-read on reload).",
+                     [](Config& c) -> std::string& { return c.control.token_file; }),
+      string_setting("control.audit_log", "Audit log of control actions (default <state.dir>/audit.log).",
+                     [](Config& c) -> std::string& { return c.control.audit_log; }),
+      integer_setting("control.audit_max_bytes", "Size in bytes at which the audit log is rotated.",
+                      [](Config& c) -> std::int64_t& { return c.control.audit_max_bytes; }, 4096,
+                      std::int64_t{1} << 40),
+      integer_setting("control.audit_keep", "Rotated audit log files kept.",
+                      [](Config& c) -> std::int64_t& { return c.control.audit_keep; }, 0, 1000),
+      integer_setting("events.ring_size", "Events kept for replay (Last-Event-ID) and /v1/events/recent.",
+                      [](Config& c) -> std::int64_t& { return c.events.ring_size; }, 16, 1'000'000),
+      integer_setting("events.client_queue_bytes",
+                      "Bytes queued for one event-stream client before it is dropped as too slow.",
+                      [](Config& c) -> std::int64_t& { return c.events.client_queue_bytes; }, 4096, 64 << 20),
+      duration_setting("events.heartbeat_interval", "Time between heartbeat comments on an idle event stream.",
+                       [](Config& c) -> Duration& { return c.events.heartbeat_interval; }, Duration(100),
+                       std::chrono::minutes(10)),
+      duration_setting("events.write_timeout", "Time an event-stream client may take to accept bytes before it is "
+                       "dropped.",
+                       [](Config& c) -> Duration& { return c.events.write_timeout; }, Duration(100),
+                       std::chrono::minutes(10)),
       bool_setting("k8s.attribution",
                    "Label process and GPU process series with their Kubernetes namespace, pod and container.",
                    [](Config& c) -> bool& { return c.k8s.attribution; }),
@@ -363,7 +407,7 @@ std::vector<Setting> make_settings(const std::vector<std::string_view>& collecto
                        [](Config& c) -> Duration& { return c.gpu.slow_read_interval; }, Duration(0),
                        std::chrono::hours(1)),
   };
-  for (auto name : collector_names) settings.push_back(collector_setting(name));
+  for (const auto& collector : collectors) settings.push_back(collector_setting(collector));
   return settings;
 }
 
@@ -397,6 +441,7 @@ LoadedConfig load_config(const std::vector<Setting>& settings, const std::string
   }
 
   std::set<std::string> known_variables = {"AINODE_CONFIG"};
+  for (const char* variable : kLibraryEnvironment) known_variables.insert(variable);
   for (const auto& setting : settings) known_variables.insert(setting.env_variable());
   for (const auto& [name, value] : environment) {
     if (!known_variables.contains(name)) loaded.unknown_environment.push_back(name);
@@ -414,7 +459,10 @@ LoadedConfig load_config(const std::vector<Setting>& settings, const std::string
     const Setting* setting = find_setting(settings, key);
     if (setting == nullptr) throw ConfigError("unknown setting '" + key + "'");
     if (auto error = setting->apply(loaded.config, raw)) throw ConfigError("flag " + setting->flag() + ": " + *error);
-    loaded.origins[key] = Origin{ValueSource::flag, setting->flag()};
+    // The CLI turns --no-collector.cpu into "false": name the spelling that
+    // says false (--collector.cpu=false means the same).
+    bool negated = setting->kind == ValueKind::boolean && raw == "false";
+    loaded.origins[key] = Origin{ValueSource::flag, negated ? setting->negated_flag() : setting->flag()};
   }
   return loaded;
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/collector_selection.hpp"
 #include "config/config.hpp"
 
 namespace ainode {
@@ -31,13 +32,14 @@ struct Setting {
   std::function<std::string(const Config&)> show;
 
   std::string flag() const;         // "--web.listen-address"
+  std::string negated_flag() const; // "--no-gpu.k8s-mode", booleans only
   std::string env_variable() const; // "AINODE_WEB_LISTEN_ADDRESS"
 };
 
 // The settings table: the fixed keys plus collectors.<name> (boolean) for
-// each name given, so --collector.<name> and --no-collector.<name> exist for
-// every built-in collector.
-std::vector<Setting> make_settings(const std::vector<std::string_view>& collector_names);
+// each collector given, so --collector.<name> and --no-collector.<name> exist
+// for every built-in collector.
+std::vector<Setting> make_settings(const std::vector<CollectorSwitch>& collectors);
 const Setting* find_setting(const std::vector<Setting>& settings, std::string_view key);
 
 enum class ValueSource { default_value, file, environment, flag };
@@ -75,5 +77,11 @@ std::map<std::string, std::string> ainode_environment();
 std::string describe_config(const std::vector<Setting>& settings, const LoadedConfig& loaded);
 
 inline constexpr const char* kDefaultConfigPath = "/etc/ainode/ainode.toml";
+
+// AINODE_* variables that are not settings but are read by a library the
+// agent loads: the simulated NVML (src/nvml_sim, loaded with
+// --gpu.nvml-library) takes its scenario and frozen clock from these. They
+// are known, so start-up does not call them ignored.
+inline constexpr const char* kLibraryEnvironment[] = {"AINODE_NVML_SIM_SCENARIO", "AINODE_NVML_SIM_CLOCK_FILE"};
 
 }  // namespace ainode

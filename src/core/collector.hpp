@@ -2,7 +2,7 @@
 // The collector contract. A collector reads one area of the host through
 // HostFs and returns plain metric families; the scheduler runs it on its own
 // worker thread under a deadline, so a slow source never blocks another
-// collector or a scrape (DESIGN.md §1).
+// collector or a scrape (docs/architecture.md).
 #include <chrono>
 #include <memory>
 #include <string>
@@ -13,6 +13,7 @@
 
 #include "core/host_fs.hpp"
 #include "core/metric.hpp"
+#include "core/notice.hpp"
 
 namespace ainode {
 
@@ -31,6 +32,14 @@ struct CollectContext {
   // collector's name, e.g. the GPU list or the MIG tree). Built from the
   // same readings as the metrics in this cycle.
   std::shared_ptr<const nlohmann::json> details;
+
+  // A warning the agent also logs at `level`: for problems the collector
+  // reports once, not every cycle (the log stays quiet while they last).
+  std::vector<Notice> notices;
+  void notice(NoticeLevel level, std::string message) {
+    warn(message);
+    notices.push_back(Notice{level, std::move(message)});
+  }
 };
 
 class Collector {

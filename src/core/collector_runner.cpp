@@ -30,7 +30,7 @@ namespace {
 RunResult run_collector(Collector& collector, const HostFs& fs, std::chrono::system_clock::time_point wall,
                         std::chrono::steady_clock::time_point monotonic) {
   RunResult result;
-  CollectContext context{fs, wall, monotonic, {}, nullptr};
+  CollectContext context{fs, wall, monotonic, {}, nullptr, {}};
   MetricSet out;
   auto started = std::chrono::steady_clock::now();
   // The collector boundary: nothing escapes, everything is reported.
@@ -45,6 +45,7 @@ RunResult run_collector(Collector& collector, const HostFs& fs, std::chrono::sys
     result.error = "unknown exception";
   }
   result.warnings = std::move(context.warnings);
+  result.notices = std::move(context.notices);
   result.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

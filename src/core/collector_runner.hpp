@@ -19,6 +19,7 @@ struct RunResult {
   double duration_seconds = 0;
   std::vector<Family> families;
   std::vector<std::string> warnings;
+  std::vector<Notice> notices;
   std::string error;
   std::shared_ptr<const nlohmann::json> details;
 };

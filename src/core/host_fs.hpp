@@ -1,5 +1,5 @@
 #pragma once
-// Root-relative access to the host's /proc, /sys and / (DESIGN.md §3), so the
+// Root-relative access to the host's /proc, /sys and / (docs/architecture.md), so the
 // whole agent can run against a fixture tree. Collectors never open a host
 // path directly; they ask HostFs.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Plain metric data passed from collectors to renderers (DESIGN.md §2).
+// Plain metric data passed from collectors to renderers (docs/architecture.md).
 #include <initializer_list>
 #include <span>
 #include <string>

@@ -43,6 +43,7 @@ void Scheduler::run_once() {
       status.success = result->success;
       status.duration_seconds = result->duration_seconds;
       status.warnings = std::move(result->warnings);
+      status.notices = std::move(result->notices);
       status.details = std::move(result->details);
       if (result->success) {
         history.last_success = cycle.started_at;

@@ -1,7 +1,7 @@
 #pragma once
 // One completed collection cycle, immutable once published. Renderers
 // (Prometheus text, OpenMetrics, JSON status) read it; a scrape copies bytes
-// rendered once per snapshot (DESIGN.md §1).
+// rendered once per snapshot (docs/architecture.md).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -15,6 +15,7 @@
 
 #include "core/metric.hpp"
 #include "core/node_summary.hpp"
+#include "core/notice.hpp"
 
 namespace ainode {
 
@@ -28,6 +29,7 @@ struct CollectorStatus {
   std::optional<std::chrono::system_clock::time_point> last_success;
   std::string last_error;   // most recent failure or warning, "" if none ever
   std::vector<std::string> warnings;  // this cycle's
+  std::vector<Notice> notices;        // this cycle's, for the log (also among the warnings)
   std::shared_ptr<const nlohmann::json> details;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 // Small, allocation-free helpers shared by every kernel-text parser. Parsers
-// are pure functions on std::string_view (DESIGN.md §3) and report bad input
+// are pure functions on std::string_view (docs/architecture.md) and report bad input
 // by throwing ParseError with a message that says what was wrong.
 #include <cstdint>
 #include <optional>

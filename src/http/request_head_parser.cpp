@@ -3,6 +3,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <boost/beast/core/string.hpp>
 #include <algorithm>
 #include <limits>
 
@@ -71,6 +72,10 @@ void RequestHeadParser::on_field_impl(http::field name, string_view name_string,
   if (name == http::field::accept_encoding) append_list_value(accept_encoding_, value);
   if (name == http::field::authorization) authorization_.assign(value.data(), value.size());
   if (name == http::field::host) ++host_fields_;
+  // Beast has no enum value for Last-Event-ID (Server-Sent Events).
+  if (name == http::field::unknown && boost::beast::iequals(name_string, "last-event-id")) {
+    last_event_id_.assign(value.data(), value.size());
+  }
 }
 
 // RFC 9112, 3.2: a server must answer 400 to an HTTP/1.1 request that

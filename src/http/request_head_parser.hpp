@@ -37,6 +37,7 @@ class RequestHeadParser : public boost::beast::http::basic_parser<true> {
   std::string& accept_encoding() { return accept_encoding_; }
   std::string& authorization() { return authorization_; }
   std::string& body() { return body_; }
+  std::string& last_event_id() { return last_event_id_; }
 
   // Why parsing stopped, when the error code alone is ambiguous.
   bool request_line_done() const { return request_line_done_; }  // false: a limit hit inside the request line (414)
@@ -71,6 +72,7 @@ class RequestHeadParser : public boost::beast::http::basic_parser<true> {
   std::string accept_encoding_;
   std::string authorization_;
   std::string body_;
+  std::string last_event_id_;
 };
 
 // Whether `data` starts with a well-formed request line whose version is

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/response_stream.hpp"
+
 namespace ainode {
 
 // One request as the handler sees it: plain values, nothing of Beast.
@@ -36,6 +38,8 @@ struct HttpRequest {
   // The request body (Content-Length or chunked), at most
   // HttpServerOptions::max_body_bytes; "" when there was none.
   std::string body;
+  // The Last-Event-ID header (Server-Sent Events resume), "" when absent.
+  std::string last_event_id;
 };
 
 struct HttpResponse {
@@ -46,6 +50,9 @@ struct HttpResponse {
   // without a copy.
   std::shared_ptr<const std::string> body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Allow, Cache-Control, ...)
+  // Set for a streamed answer (text/event-stream): body is ignored and the
+  // connection serves the stream until it ends.
+  std::shared_ptr<ResponseStream> stream;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

@@ -3,14 +3,19 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <type_traits>
 #include <vector>
@@ -156,10 +161,16 @@ class HttpSession : public HttpConnection, public std::enable_shared_from_this<H
     if (error) return reply_error(http::status::bad_request);
 
     ++state_.requests;
-    HttpRequest request{std::move(parser_->method_string()), std::move(parser_->target()),
-                        std::move(parser_->accept()),        std::move(parser_->accept_encoding()),
-                        peer_address_,                       client_cert_subject_,
-                        std::move(parser_->authorization()), std::move(parser_->body())};
+    HttpRequest request;
+    request.method = std::move(parser_->method_string());
+    request.target = std::move(parser_->target());
+    request.accept = std::move(parser_->accept());
+    request.accept_encoding = std::move(parser_->accept_encoding());
+    request.peer_address = peer_address_;
+    request.client_cert_subject = client_cert_subject_;
+    request.authorization = std::move(parser_->authorization());
+    request.body = std::move(parser_->body());
+    request.last_event_id = std::move(parser_->last_event_id());
     auto security = state_.current_security();
     if (!security || !security->authenticator().enabled()) return answer(request);
     auto credentials = parse_basic_authorization(request.authorization);
@@ -188,12 +199,178 @@ class HttpSession : public HttpConnection, public std::enable_shared_from_this<H
       // server keeps serving the others.
       response = plain_text(http::status::internal_server_error, "internal error\n");
     }
+    const bool head = parser_->method() == http::verb::head;
+    if (response.stream && !head) return start_stream(std::move(response));
+    response.stream.reset();
     respond(std::move(response));
   }
 
   void respond(HttpResponse response) {
     send(std::move(response), parser_->method() == http::verb::head, parser_->version(), parser_->keep_alive());
   }
+
+  // ---- Streamed responses (Server-Sent Events) ----------------------------
+  //
+  // The head is written by hand: no Content-Length, and "Connection: close",
+  // since the body ends when the connection does (RFC 9112 §6.3).
+  void start_stream(HttpResponse response) {
+    stream_spec_ = std::move(response.stream);
+    std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
+                       std::string(http::obsolete_reason(static_cast<http::status>(response.status))) + "\r\n";
+    head += "Content-Type: " + response.content_type + "\r\n";
+    if (auto security = state_.current_security()) {
+      for (const auto& [name, value] : security->config().http.headers) head += name + ": " + value + "\r\n";
+    }
+    for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
+    head += "Connection: close\r\n\r\n";
+    sink_ = std::make_shared<Sink>(this->weak_from_this(), stream_spec_->max_queued_bytes);
+    if (stream_spec_->socket_send_buffer_bytes > 0) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(stream_).socket().set_option(asio::socket_base::send_buffer_size(stream_spec_->socket_send_buffer_bytes), ignored);
+    }
+    // The stream's own timers govern from here; the read below waits for
+    // the client to leave and must not time out.
+    beast::get_lowest_layer(stream_).expires_never();
+    watch_for_close();
+    heartbeat_.emplace(stream_.get_executor());
+    write_timer_.emplace(stream_.get_executor());
+    sink_->push(std::make_shared<const std::string>(std::move(head)));
+    if (stream_spec_->start) producer_handle_ = stream_spec_->start(sink_);
+    schedule_heartbeat();
+  }
+
+  // Anything the client sends now is ignored; its end (or an error) ends
+  // the stream.
+  void watch_for_close() {
+    stream_.async_read_some(asio::buffer(discard_), [self = this->shared_from_this()](beast::error_code error, std::size_t) {
+      if (self->ended_) return;
+      if (error) return self->end_stream(error == asio::error::operation_aborted ? StreamEnd::server_stopped
+                                                                                   : StreamEnd::client_closed);
+      self->watch_for_close();
+    });
+  }
+
+  void schedule_heartbeat() {
+    if (ended_ || !stream_spec_->heartbeat || stream_spec_->heartbeat_interval.count() <= 0) return;
+    heartbeat_->expires_after(stream_spec_->heartbeat_interval);
+    heartbeat_->async_wait([self = this->shared_from_this()](beast::error_code error) {
+      if (error || self->ended_) return;
+      self->sink_->push(self->stream_spec_->heartbeat);
+      self->schedule_heartbeat();
+    });
+  }
+
+  // On the io thread: writes everything queued as one gathered write.
+  void drain() {
+    if (ended_ || writing_) return;
+    auto batch = sink_->take();
+    if (batch.chunks.empty()) {
+      if (batch.closing) end_stream(batch.end.value_or(StreamEnd::producer_closed));
+      return;
+    }
+    writing_ = true;
+    auto chunks = std::make_shared<std::vector<std::shared_ptr<const std::string>>>(std::move(batch.chunks));
+    std::vector<asio::const_buffer> buffers;
+    buffers.reserve(chunks->size());
+    for (const auto& chunk : *chunks) buffers.emplace_back(chunk->data(), chunk->size());
+    write_timer_->expires_after(stream_spec_->write_timeout);
+    write_timer_->async_wait([self = this->shared_from_this()](beast::error_code error) {
+      if (!error && self->writing_) self->end_stream(StreamEnd::write_timeout);
+    });
+    asio::async_write(stream_, buffers, [self = this->shared_from_this(), chunks](beast::error_code error, std::size_t) {
+      self->writing_ = false;
+      self->write_timer_->cancel();
+      if (self->ended_) return;
+      if (error) return self->end_stream(StreamEnd::write_error);
+      self->drain();
+    });
+  }
+
+  void end_stream(StreamEnd reason) {
+    if (ended_) return;
+    ended_ = true;
+    sink_->mark_ended();
+    if (stream_spec_->on_end) stream_spec_->on_end(reason);
+    producer_handle_.reset();
+    heartbeat_->cancel();
+    write_timer_->cancel();
+    close();
+  }
+
+  // The producer's side of one stream: a bounded queue, filled from any
+  // thread, drained on the io thread.
+  class Sink : public StreamSink {
+   public:
+    Sink(std::weak_ptr<HttpSession> session, std::size_t max_bytes) : session_(std::move(session)), max_bytes_(max_bytes) {
+      if (auto s = session_.lock()) executor_.emplace(s->stream_.get_executor());
+    }
+    bool push(std::shared_ptr<const std::string> bytes) override {
+      if (!bytes) return true;
+      {
+        std::lock_guard lock(mutex_);
+        if (ended_ || closing_) return false;
+        if (queued_bytes_ + bytes->size() > max_bytes_) {
+          // Too far behind: drop it rather than buffer without bound.
+          closing_ = true;
+          end_ = StreamEnd::queue_full;
+          chunks_.clear();
+          queued_bytes_ = 0;
+          wake_locked();
+          return false;
+        }
+        queued_bytes_ += bytes->size();
+        chunks_.push_back(std::move(bytes));
+        wake_locked();
+      }
+      return true;
+    }
+    void close() override {
+      std::lock_guard lock(mutex_);
+      if (ended_ || closing_) return;
+      closing_ = true;
+      wake_locked();
+    }
+    struct Batch {
+      std::vector<std::shared_ptr<const std::string>> chunks;
+      bool closing = false;
+      std::optional<StreamEnd> end;
+    };
+    Batch take() {
+      std::lock_guard lock(mutex_);
+      wake_posted_ = false;
+      Batch batch{std::vector<std::shared_ptr<const std::string>>(chunks_.begin(), chunks_.end()), closing_, end_};
+      chunks_.clear();
+      queued_bytes_ = 0;
+      return batch;
+    }
+    void mark_ended() {
+      std::lock_guard lock(mutex_);
+      ended_ = true;
+      chunks_.clear();
+    }
+
+   private:
+    // One post per burst, not per chunk: a thousand clients cost a
+    // thousand posts per event at most.
+    void wake_locked() {
+      if (wake_posted_ || !executor_) return;
+      wake_posted_ = true;
+      asio::post(*executor_, [weak = session_] {
+        if (auto session = weak.lock()) session->drain();
+      });
+    }
+
+    std::weak_ptr<HttpSession> session_;
+    std::optional<asio::any_io_executor> executor_;
+    const std::size_t max_bytes_;
+    std::mutex mutex_;
+    std::deque<std::shared_ptr<const std::string>> chunks_;
+    std::size_t queued_bytes_ = 0;
+    bool wake_posted_ = false;
+    bool closing_ = false;
+    bool ended_ = false;
+    std::optional<StreamEnd> end_;
+  };
 
   void send(HttpResponse outgoing, bool head, unsigned version, bool keep_alive, bool refused = false) {
     auto response = std::make_shared<Response>(static_cast<http::status>(outgoing.status), version);
@@ -259,6 +436,15 @@ class HttpSession : public HttpConnection, public std::enable_shared_from_this<H
   HttpServerState& state_;
   beast::flat_buffer buffer_;
   std::optional<RequestHeadParser> parser_;
+
+  // Set while streaming.
+  std::shared_ptr<ResponseStream> stream_spec_;
+  std::shared_ptr<Sink> sink_;
+  std::shared_ptr<void> producer_handle_;
+  std::optional<asio::steady_timer> heartbeat_, write_timer_;
+  std::array<char, 512> discard_{};
+  bool writing_ = false;
+  bool ended_ = false;
 };
 
 void start_http_session(tcp::socket socket, HttpServerState& state) {

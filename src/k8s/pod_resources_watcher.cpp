@@ -42,7 +42,8 @@ void PodResourcesWatcher::ask(PodResourcesState& next) {
     next.last_error = error.call + ": " + error.code + ": " + error.message;
   };
   std::error_code ignored;
-  if (!std::filesystem::exists(options_.socket_path, ignored)) {
+  next.socket_missing = !std::filesystem::exists(options_.socket_path, ignored);
+  if (next.socket_missing) {
     failed({"List", "UNAVAILABLE",
             "no socket at " + options_.socket_path +
                 " (not a Kubernetes node, or the pod-resources directory is not mounted)"});

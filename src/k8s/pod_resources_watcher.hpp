@@ -21,6 +21,7 @@ namespace ainode {
 struct PodResourcesState {
   bool asked_yet = false;  // a first List has completed, either way
   bool up = false;         // the last List succeeded
+  bool socket_missing = false;  // the last round found no socket (not a Kubernetes node, or not mounted)
   std::optional<PodResourcesList> list;              // the last good List
   std::optional<AllocatableDevices> allocatable;     // the last good answer; none if never or unimplemented
   bool allocatable_unimplemented = false;            // a kubelet older than 1.21

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/snapshot_builder.hpp"
+#include "config/reserved_paths.hpp"
 
 using namespace ainode;
 
@@ -14,7 +15,7 @@ namespace {
 const MetricDesc kMemTotal{"ainode_memory_total_bytes", MetricType::gauge, "bytes", "Total memory.", {}};
 const MetricDesc kMemAvailable{"ainode_memory_available_bytes", MetricType::gauge, "bytes", "Available memory.", {}};
 
-std::shared_ptr<const Snapshot> sample_snapshot() {
+std::shared_ptr<const Snapshot> sample_snapshot(std::vector<CollectorStatus> extra = {}) {
   CycleResult cycle;
   cycle.sequence = 7;
   cycle.started_at = std::chrono::system_clock::now();
@@ -30,6 +31,7 @@ std::shared_ptr<const Snapshot> sample_snapshot() {
   broken.last_error = "bad file";
   broken.errors_total = 3;
   cycle.collectors = {memory, broken};
+  cycle.collectors.insert(cycle.collectors.end(), extra.begin(), extra.end());
   SnapshotBuilder builder(cycle.started_at);
   return builder.build(std::move(cycle));
 }
@@ -147,4 +149,37 @@ TEST(Routes, UnknownPathsAndMethods) {
   ASSERT_EQ(post.headers.size(), 1u);
   EXPECT_EQ(post.headers[0].second, "GET, HEAD");
   EXPECT_NE(get(handler, "/").body->find("/custom"), std::string::npos);
+}
+
+// /readyz follows the core collectors (cpu, memory, loadavg) of the latest
+// cycle; other collectors ("broken" in the sample) may fail.
+TEST(Routes, ReadyOnlyWhileCoreCollectorsSucceed) {
+  SnapshotStore store;
+  auto handler = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now()});
+  CollectorStatus cpu;
+  cpu.name = "cpu";
+  cpu.last_error = "/nonexistent/proc/stat: No such file or directory";
+  store.publish(sample_snapshot({cpu}));
+  auto response = get(handler, "/readyz");
+  EXPECT_EQ(response.status, 503u);
+  EXPECT_NE(response.body->find("cpu: /nonexistent/proc/stat"), std::string::npos) << *response.body;
+  EXPECT_EQ(get(handler, "/metrics").status, 200u);  // what was collected is still served
+
+  cpu.success = true;
+  store.publish(sample_snapshot({cpu}));
+  EXPECT_EQ(get(handler, "/readyz").status, 200u);
+}
+
+TEST(Routes, EveryBuiltinRouteIsReservedFromTheTelemetryPath) {
+  SnapshotStore store;
+  store.publish(sample_snapshot());
+  auto handler = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now()});
+  for (auto path : builtin_routes()) {
+    EXPECT_NE(get(handler, std::string(path)).status, 404u) << path;
+    EXPECT_TRUE(is_reserved_path(path)) << path;
+  }
+  EXPECT_TRUE(is_reserved_path("/v1/anything-new"));
+  EXPECT_TRUE(is_reserved_path("/v1"));
+  EXPECT_FALSE(is_reserved_path("/metrics"));
+  EXPECT_FALSE(is_reserved_path("/v1metrics"));
 }

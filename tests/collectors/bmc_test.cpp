@@ -178,6 +178,26 @@ TEST(BmcCollector, DestroyedWhileTheBmcHangs) {
   std::this_thread::sleep_for(50ms);  // the left thread finishes on its own
 }
 
+// The agent logs notices: a BMC enabled but missing must be a warning there,
+// not a debug line.
+TEST(BmcCollector, NoDeviceIsAWarningForTheLog) {
+  auto control = std::make_shared<FakeBmc::Control>();
+  control->answer = std::string("no in-band IPMI interface at /dev/ipmi0: could not find inband device");
+  BmcCollector collector(fast_config(), std::make_unique<FakeBmc>(control));
+  const HostFs& fs = fixture_fs();
+  std::vector<Notice> notices;
+  for (int i = 0; i < 300 && notices.empty(); ++i) {
+    CollectContext context{fs, std::chrono::system_clock::now(), std::chrono::steady_clock::now(), {}, nullptr, {}};
+    MetricSet out;
+    collector.collect(context, out);
+    notices = std::move(context.notices);
+    if (notices.empty()) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].level, NoticeLevel::warning);
+  EXPECT_NE(notices[0].message.find("/dev/ipmi0"), std::string::npos) << notices[0].message;
+}
+
 TEST(BmcCollector, RealTransportWithoutTheDeviceNamesIt) {
   BmcConfig config = fast_config();
   config.device = "/nonexistent/ipmi0";

@@ -193,7 +193,7 @@ TEST(CpuCollector, UtilizationOnSecondCycle) {
 
 namespace {
 Collected collect_at(Collector& collector, const HostFs& fs, std::chrono::steady_clock::time_point when) {
-  CollectContext context{fs, std::chrono::system_clock::now(), when, {}, nullptr};
+  CollectContext context{fs, std::chrono::system_clock::now(), when, {}, nullptr, {}};
   Collected out;
   collector.collect(context, out.metrics);
   out.warnings = std::move(context.warnings);

@@ -85,7 +85,7 @@ TEST(RaplCollector, FixtureZonesAndPowerFromDeltas) {
     CollectContext context{fs, std::chrono::system_clock::now(),
                            std::chrono::steady_clock::time_point(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                std::chrono::duration<double>(seconds))),
-                           {}, nullptr};
+                           {}, nullptr, {}};
     Collected c;
     collector.collect(context, c.metrics);
     c.warnings = context.warnings;

@@ -13,7 +13,7 @@ using namespace ainode;
 
 namespace {
 
-std::vector<Setting> test_settings() { return make_settings({"cpu", "memory"}); }
+std::vector<Setting> test_settings() { return make_settings({{"cpu", true}, {"memory", true}}); }
 
 // CTest runs each test case as its own process, in parallel: names carry the pid.
 std::string write_file(const std::string& name, const std::string& content) {
@@ -40,6 +40,9 @@ TEST(Duration, ParsesAndFormats) {
   EXPECT_EQ(parse_duration("1m30s"), Duration(90000));
   EXPECT_EQ(parse_duration("2h"), Duration(7'200'000));
   EXPECT_FALSE(parse_duration("5"));
+  EXPECT_EQ(parse_duration("0"), Duration(0));  // "(0 = every cycle)" in --help must be accepted
+  EXPECT_FALSE(parse_duration("00"));
+  EXPECT_FALSE(parse_duration("0 "));
   EXPECT_FALSE(parse_duration(""));
   EXPECT_FALSE(parse_duration("-1s"));
   EXPECT_FALSE(parse_duration("5x"));
@@ -135,4 +138,51 @@ TEST(Settings, BadEnvironmentAndFlagsAreErrors) {
 
 TEST(Settings, MissingExplicitFileIsAnError) {
   EXPECT_THROW(load_config(test_settings(), "/nonexistent/ainode.toml", {}, {}), ConfigError);
+}
+
+TEST(Settings, VariablesOfLoadedLibrariesAreNotUnknown) {
+  auto loaded = load_config(test_settings(), write_file("library-env", ""),
+                            {{"AINODE_NVML_SIM_SCENARIO", "scenarios/h100x8.toml"},
+                             {"AINODE_NVML_SIM_CLOCK_FILE", "/tmp/clock"},
+                             {"AINODE_SERVICE_HOST", "10.0.0.1"}},
+                            {});
+  EXPECT_EQ(loaded.unknown_environment, std::vector<std::string>{"AINODE_SERVICE_HOST"});
+}
+
+TEST(Settings, ReservedRoutesCannotBeTheTelemetryPath) {
+  for (const char* path : {"/", "/healthz", "/readyz", "/status", "/v1/status", "/v1/anything"}) {
+    std::string error = load_error("", {}, {{"web.telemetry_path", path}});
+    EXPECT_NE(error.find("flag --web.telemetry-path: path '" + std::string(path) + "' is a built-in route"),
+              std::string::npos)
+        << error;
+  }
+  EXPECT_EQ(load_error("", {}, {{"web.telemetry_path", "/custom-metrics"}}), "");
+}
+
+TEST(Settings, ZeroDurationsThatHelpOffersAreAccepted) {
+  auto loaded = load_config(test_settings(), write_file("zero", ""), {},
+                            {{"gpu.slow_read_interval", "0"}, {"collect.timeout", "0"}});
+  EXPECT_EQ(loaded.config.gpu.slow_read_interval, Duration(0));
+  EXPECT_EQ(loaded.config.collect.timeout, Duration(0));
+}
+
+// config show prints what will run: the collector's own default, then
+// collect.disable_defaults, then an explicit value, and for a switch turned
+// off by flag, the --no- spelling that did it.
+TEST(Settings, ConfigShowPrintsTheCollectorsThatRun) {
+  auto settings = make_settings({{"cpu", true}, {"bmc", false}, {"gpu", true}});
+  auto plain = describe_config(settings, load_config(settings, write_file("show-plain", ""), {}, {}));
+  EXPECT_NE(plain.find("cpu = true  # default\n"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("bmc = false  # default (off unless enabled)\n"), std::string::npos) << plain;
+
+  auto only_gpu = describe_config(
+      settings, load_config(settings, write_file("show-only-gpu", ""), {},
+                            {{"collect.disable_defaults", "true"}, {"collectors.gpu", "true"}}));
+  EXPECT_NE(only_gpu.find("cpu = false  # default (collect.disable_defaults)\n"), std::string::npos) << only_gpu;
+  EXPECT_NE(only_gpu.find("bmc = false  # default (off unless enabled)\n"), std::string::npos) << only_gpu;
+  EXPECT_NE(only_gpu.find("gpu = true  # flag (--collector.gpu)\n"), std::string::npos) << only_gpu;
+
+  auto no_cpu = describe_config(settings, load_config(settings, write_file("show-no-cpu", ""), {},
+                                                      {{"collectors.cpu", "false"}}));
+  EXPECT_NE(no_cpu.find("cpu = false  # flag (--no-collector.cpu)\n"), std::string::npos) << no_cpu;
 }

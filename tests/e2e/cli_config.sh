@@ -40,6 +40,49 @@ expect_refusal "type.toml:2: web.max_connections: expected an integer" "$AINODE_
 expect_refusal "flag --collect.interval: duration 1ms out of range" "$AINODE_BINARY" --collect.interval 1ms
 expect_refusal "AINODE_LOG_FORMAT" env AINODE_LOG_FORMAT=xml "$AINODE_BINARY"
 expect_refusal "configuration file not found" "$AINODE_BINARY" --config "$WORK_DIR/missing.toml"
+# An unknown flag is a configuration error like any other: exit 2 (CLI11 alone exits 109).
+expect_refusal "--no-such-flag" "$AINODE_BINARY" --no-such-flag
+# Bare 0 is the value --help offers for these two.
+"$AINODE_BINARY" --gpu.slow-read-interval 0 --collect.timeout 0 config show >"$WORK_DIR/zero.out" 2>&1 ||
+  fail "bare 0 durations refused: $(cat "$WORK_DIR/zero.out")"
+grep -qF 'slow_read_interval = "0s"  # flag (--gpu.slow-read-interval)' "$WORK_DIR/zero.out" || fail "0 not shown as 0s"
+# A telemetry path that a built-in route would shadow is refused, naming the flag.
+for path in / /healthz /readyz /status /v1/status /v1/future; do
+  expect_refusal "flag --web.telemetry-path: path '$path' is a built-in route" \
+    "$AINODE_BINARY" --web.telemetry-path "$path" config show
+done
+# A root that does not exist stops start-up, naming the flag or variable.
+expect_refusal "flag --path.procfs: '/nonexistent/proc': does not exist" "$AINODE_BINARY" --path.procfs /nonexistent/proc
+expect_refusal "environment variable AINODE_PATH_SYSFS (path.sysfs): '/nonexistent/sys'" \
+  env AINODE_PATH_SYSFS=/nonexistent/sys "$AINODE_BINARY"
+
+# config show prints exactly the collectors that will run.
+shown=$("$AINODE_BINARY" --collect.disable-defaults --collector.gpu config show)
+grep -qxF 'cpu = false  # default (collect.disable_defaults)' <<<"$shown" || fail "disable-defaults cpu: $shown"
+grep -qxF 'bmc = false  # default (off unless enabled)' <<<"$shown" || fail "disable-defaults bmc: $shown"
+grep -qxF 'gpu = true  # flag (--collector.gpu)' <<<"$shown" || fail "disable-defaults gpu: $shown"
+shown=$("$AINODE_BINARY" config show)
+grep -qxF 'bmc = false  # default (off unless enabled)' <<<"$shown" || fail "plain bmc: $shown"
+grep -qxF 'cpu = true  # default' <<<"$shown" || fail "plain cpu: $shown"
+shown=$("$AINODE_BINARY" --no-collector.cpu config show)
+grep -qxF 'cpu = false  # flag (--no-collector.cpu)' <<<"$shown" || fail "--no-collector.cpu: $shown"
+
+# --help: switches without CLI11's "{false}", every setting with its default and its kind or unit.
+grep -qF '{false}' <<<"$help" && fail "--help still prints {false}"
+grep -qE -- '--collector.cpu, --no-collector.cpu +Enable the cpu collector. \[default: on\]' <<<"$help" ||
+  fail "--help collector switch: $(grep -F -- '--collector.cpu' <<<"$help")"
+grep -qF -- '--no-collector.bmc' <<<"$help" && ! grep -qE 'bmc collector. \[default: off\]' <<<"$help" &&
+  fail "--help bmc default: $(grep -F -- 'collector.bmc' <<<"$help")"
+grep -qE -- '--collect.interval DURATION +Time between collection cycles. \[default: 5s\]' <<<"$help" ||
+  fail "--help duration: $(grep -F -- '--collect.interval' <<<"$help")"
+grep -qE -- '--web.max-request-bytes BYTES .*\[default: 8192\]' <<<"$help" ||
+  fail "--help bytes: $(grep -F -- '--web.max-request-bytes' <<<"$help")"
+grep -qF -- '--disk.device-exclude STRING                      Regex of block devices to ignore. [default: ^(z?ram|loop|fd|(h|s|v|xv)d[a-z]+|nvme\d+n\d+p|mmcblk\d+p)\d+$]' <<<"$help" ||
+  fail "--help regex default: $(grep -F -- '--disk.device-exclude' <<<"$help")"
+grep -qF -- 'Log level. One of: trace, debug, info, warn, error, off. [default: info]' <<<"$help" ||
+  fail "--help choices: $(grep -F -- '--log.level' <<<"$help")"
+grep -qE -- '--web.telemetry-path STRING .*\[default: /metrics\]' <<<"$help" ||
+  fail "--help string: $(grep -F -- '--web.telemetry-path' <<<"$help")"
 # The web config (node_exporter's spelling --web.config.file; web.config_file
 # in TOML): a bad one stops start-up with its own file, line and key.
 printf 'tls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n  client_auth_type: Sometimes\n' >"$WORK_DIR/web.yml"

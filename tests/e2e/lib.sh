@@ -39,7 +39,8 @@ wait_for_url() {
 }
 
 # start_agent NAME [ainode flags...]: starts ainode on a free loopback port,
-# sets AGENT_URL and waits for /readyz.
+# sets AGENT_URL and waits for /readyz (or $READY_PATH: an agent whose core
+# collectors fail is never ready, /metrics answers once a cycle completed).
 start_agent() {
   local name=$1
   shift
@@ -48,7 +49,7 @@ start_agent() {
   "$AINODE_BINARY" --web.listen-address "127.0.0.1:$port" "$@" >"$WORK_DIR/$name.log" 2>&1 &
   BACKGROUND_PIDS+=($!)
   AGENT_URL="http://127.0.0.1:$port"
-  wait_for_url "$AGENT_URL/readyz" || { cat "$WORK_DIR/$name.log" >&2; fail "agent $name did not start"; }
+  wait_for_url "$AGENT_URL${READY_PATH:-/readyz}" || { cat "$WORK_DIR/$name.log" >&2; fail "agent $name did not start"; }
 }
 
 # Agent flags that point every collector at the committed fixture tree.

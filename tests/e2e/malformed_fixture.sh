@@ -11,9 +11,12 @@ printf 'MemTotal:       lots kB\n\x00\xff\xfe garbage\n' >"$broken/proc/meminfo"
 start_agent intact --path.procfs "$FIXTURES/proc" --path.sysfs "$FIXTURES/sys" --path.rootfs "$FIXTURES/rootfs" \
   --collect.interval 1h $(no_gpu_flag)
 intact_url=$AGENT_URL
-start_agent broken --path.procfs "$broken/proc" --path.sysfs "$broken/sys" --path.rootfs "$broken/rootfs" \
+READY_PATH=/metrics start_agent broken --path.procfs "$broken/proc" --path.sysfs "$broken/sys" --path.rootfs "$broken/rootfs" \
   --collect.interval 1h $(no_gpu_flag)
 broken_url=$AGENT_URL
+# memory is a core collector: the agent serves what it has but is not ready.
+ready=$(curl -s -o /dev/null -w '%{http_code}' "$broken_url/readyz")
+[ "$ready" = 503 ] || fail "/readyz answered $ready with the memory collector failing"
 
 curl -fsS "$broken_url/metrics" >"$WORK_DIR/broken.prom"
 grep -qx 'ainode_collector_success{collector="memory"} 0' "$WORK_DIR/broken.prom" || fail "memory collector not reported as failed"

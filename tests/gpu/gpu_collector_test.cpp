@@ -1,6 +1,8 @@
 // The GPU collector against the simulated NVML (a real shared library with
 // NVML's symbols and layouts, loaded with dlopen exactly like the driver).
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -208,8 +210,15 @@ TEST_F(SimulatedNvml, HangingCallTimesOutUnderTheSchedulerAndRecovers) {
   bool counted = false;
   for (const auto& family : cycles.back().families) {
     if (family.desc->name != "ainode_gpu_nvml_slow_calls_total") continue;
+    // By label name: the label set may grow (vendor was added).
+    const auto& names = family.desc->labels;
+    auto at = [&](std::string_view name) {
+      return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+    };
+    ASSERT_LT(at("call"), names.size());
     for (const auto& s : family.samples) {
-      counted |= s.label_values[0] == "0" && s.label_values[2] == "nvmlDeviceGetTemperature" && s.value == 1;
+      counted |= s.label_values[at("gpu")] == "0" && s.label_values[at("call")] == "nvmlDeviceGetTemperature" &&
+                 s.value == 1;
     }
   }
   EXPECT_TRUE(counted) << "ainode_gpu_nvml_slow_calls_total{gpu=\"0\",call=\"nvmlDeviceGetTemperature\"} 1";

@@ -85,8 +85,15 @@ bool GpuCollector::ensure_nvml(CollectContext& context) {
     }
     return true;
   }
-  // Said once, not every cycle: the reason stays visible in /v1/status.
-  if (first_attempt) context.warn(unavailable_reason_);
+  // Said once, not every cycle: the reason stays visible in /v1/status. A
+  // node without the default library simply has no NVIDIA driver (info); a
+  // library configured by path, or one that loads but fails to initialize,
+  // is a configured integration that is missing (warning).
+  if (first_attempt) {
+    bool default_library = config_.nvml_library == GpuConfig{}.nvml_library;
+    bool quiet = default_library && !library_->loaded();
+    context.notice(quiet ? NoticeLevel::info : NoticeLevel::warning, unavailable_reason_);
+  }
   return false;
 }
 

@@ -23,6 +23,8 @@ Labels owned(std::initializer_list<std::string_view> extra = {}) {
   return labels;
 }
 const Labels kGpuOwned = owned();
+// The vendor label of series only NVML produces (events, XIDs, call errors).
+const std::string kNvmlVendor = "nvidia";
 
 const MetricDesc kInfo{"ainode_gpu_info", MetricType::gauge, "", "GPU identity; value is always 1.",
                        owned({"name", "pci_bus_id", "serial", "vbios", "driver_version", "cuda_version", "numa_node"})};
@@ -106,10 +108,10 @@ const MetricDesc kNvlinkData{"ainode_gpu_nvlink_data_bytes_total", MetricType::c
                              owned({"direction"})};
 const MetricDesc kProcessMemory{"ainode_gpu_process_memory_bytes", MetricType::gauge, "bytes",
                                 "Device memory of a process (compute and graphics); at most gpu.max_processes per GPU.",
-                                with({"pid", "process", "namespace", "pod", "container"})};
+                                with({"vendor", "pid", "process", "namespace", "pod", "container"})};
 const MetricDesc kProcessSm{"ainode_gpu_process_sm_utilization_ratio", MetricType::gauge, "ratio",
                             "SM utilization of a process over NVML's last samples.",
-                            with({"pid", "process", "namespace", "pod", "container"})};
+                            with({"vendor", "pid", "process", "namespace", "pod", "container"})};
 const MetricDesc kMigMode{"ainode_gpu_mig_mode", MetricType::gauge, "", "1 if MIG is enabled.", kGpuOwned};
 const MetricDesc kMigModePending{"ainode_gpu_mig_mode_pending", MetricType::gauge, "",
                                  "1 if MIG will be enabled after the next reset.", kGpuOwned};
@@ -126,17 +128,18 @@ const MetricDesc kMigMemoryTotal{"ainode_gpu_mig_device_memory_total_bytes", Met
 const MetricDesc kMigMemoryUsed{"ainode_gpu_mig_device_memory_used_bytes", MetricType::gauge, "bytes",
                                 "Memory in use on the MIG device.", kMig};
 const MetricDesc kXids{"ainode_gpu_xid_errors_total", MetricType::counter, "", "XID errors seen by the event thread.",
-                       with({"xid"})};
-const MetricDesc kLastXid{"ainode_gpu_last_xid", MetricType::gauge, "", "The most recent XID of the GPU.", kGpu};
+                       with({"vendor", "xid"})};
+const MetricDesc kLastXid{"ainode_gpu_last_xid", MetricType::gauge, "", "The most recent XID of the GPU.",
+                          with({"vendor"})};
 const MetricDesc kLastXidTime{"ainode_gpu_last_xid_timestamp_seconds", MetricType::gauge, "seconds",
-                              "Unix time of the most recent XID.", kGpu};
-const MetricDesc kEvents{"ainode_gpu_events_total", MetricType::counter, "", "GPU events by type.", with({"type"})};
+                              "Unix time of the most recent XID.", with({"vendor"})};
+const MetricDesc kEvents{"ainode_gpu_events_total", MetricType::counter, "", "GPU events by type.", with({"vendor", "type"})};
 const MetricDesc kNvmlErrors{"ainode_gpu_nvml_errors_total", MetricType::counter, "",
                              "NVML calls that failed, by call and NVML error (NOT_SUPPORTED is not counted).",
-                             with({"call", "error"})};
+                             with({"vendor", "call", "error"})};
 const MetricDesc kNvmlSlowCalls{"ainode_gpu_nvml_slow_calls_total", MetricType::counter, "",
                                 "NVML calls that took 1 s or more (a hung driver call shows here once it returns).",
-                                with({"call"})};
+                                with({"vendor", "call"})};
 const MetricDesc kDevices{"ainode_gpu_devices", MetricType::gauge, "", "GPUs visible to ainode, all vendors."};
 const Labels kCompat = {"gpu"};
 const MetricDesc kCompatUtilization{"ainode_gpu_utilization_ratio_compat", MetricType::gauge, "",
@@ -169,7 +172,7 @@ std::vector<std::string> mig_values(const GpuReading& g, const MigDeviceReading&
 }
 
 std::vector<std::string> process_labels(const GpuReading& g, const GpuProcessReading& p) {
-  return {std::to_string(g.index), g.uuid, std::to_string(p.pid), p.name, p.namespace_name, p.pod, p.container};
+  return {std::to_string(g.index), g.uuid, g.vendor, std::to_string(p.pid), p.name, p.namespace_name, p.pod, p.container};
 }
 
 }  // namespace
@@ -329,7 +332,8 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
   per_mig(kMigMemoryTotal, [](const MigDeviceReading& m) { return m.memory_total_bytes; });
   per_mig(kMigMemoryUsed, [](const MigDeviceReading& m) { return m.memory_used_bytes; });
 
-  // Event counters are labelled with the index the UUID has now.
+  // Event counters are labelled with the index the UUID has now. Events,
+  // XIDs and NVML call errors come from NVML only: their vendor is NVIDIA's.
   std::map<std::string, unsigned> index_of;
   for (const auto& g : in.gpus) index_of[g.uuid] = g.index;
   auto index_label = [&](const std::string& uuid) {
@@ -337,22 +341,24 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
     return found != index_of.end() ? std::to_string(found->second) : std::string();
   };
   for (const auto& [key, n] : in.events.xids) {
-    out.add(kXids, {index_label(key.first), key.first, std::to_string(key.second)}, static_cast<double>(n));
+    out.add(kXids, {index_label(key.first), key.first, kNvmlVendor, std::to_string(key.second)}, static_cast<double>(n));
   }
-  for (const auto& [uuid, event] : in.events.last_xid) out.add(kLastXid, {index_label(uuid), uuid}, static_cast<double>(event.data));
   for (const auto& [uuid, event] : in.events.last_xid) {
-    out.add(kLastXidTime, {index_label(uuid), uuid}, unix_seconds(event.time));
+    out.add(kLastXid, {index_label(uuid), uuid, kNvmlVendor}, static_cast<double>(event.data));
+  }
+  for (const auto& [uuid, event] : in.events.last_xid) {
+    out.add(kLastXidTime, {index_label(uuid), uuid, kNvmlVendor}, unix_seconds(event.time));
   }
   for (const auto& [key, n] : in.events.by_type) {
-    out.add(kEvents, {index_label(key.first), key.first, key.second}, static_cast<double>(n));
+    out.add(kEvents, {index_label(key.first), key.first, kNvmlVendor, key.second}, static_cast<double>(n));
   }
   for (const auto& [key, n] : in.errors) {
-    out.add(kNvmlErrors, {key.uuid.empty() ? "" : std::to_string(key.index), key.uuid, key.call, key.error},
+    out.add(kNvmlErrors, {key.uuid.empty() ? "" : std::to_string(key.index), key.uuid, kNvmlVendor, key.call, key.error},
             static_cast<double>(n));
   }
 
   for (const auto& [key, n] : in.slow_calls) {
-    out.add(kNvmlSlowCalls, {key.uuid.empty() ? "" : std::to_string(key.index), key.uuid, key.call},
+    out.add(kNvmlSlowCalls, {key.uuid.empty() ? "" : std::to_string(key.index), key.uuid, kNvmlVendor, key.call},
             static_cast<double>(n));
   }
 

@@ -1,6 +1,6 @@
 #pragma once
-// GPU readings -> metric families. Labels `gpu` (index) and `uuid` on every
-// per-GPU series (DESIGN.md).
+// GPU readings -> metric families. Labels `gpu` (index), `uuid` and `vendor`
+// on every per-GPU series except the *_compat ones (docs/architecture.md).
 #include <map>
 #include <vector>
 

@@ -66,7 +66,10 @@ void KubeletCollector::collect_summary(CollectContext& context, MetricSet& out, 
     return;
   }
   auto state = summary_->latest();
-  if (!state->last_error.empty() && state->last_error != said_summary_) context.warn("kubelet: " + state->last_error);
+  // kubelet.url is set only where the kubelet is expected: failing is a warning.
+  if (!state->last_error.empty() && state->last_error != said_summary_) {
+    context.notice(NoticeLevel::warning, "kubelet: " + state->last_error);
+  }
   said_summary_ = state->last_error;
   if (state->asked_yet) out.add(kSummaryUp, state->up ? 1 : 0);
   for (const auto& [code, count] : state->errors) out.add(kSummaryErrors, {code}, static_cast<double>(count));
@@ -89,7 +92,14 @@ void KubeletCollector::collect(CollectContext& context, MetricSet& out) {
     return;
   }
   auto state = watcher_->latest();
-  if (!state->last_error.empty() && state->last_error != said_) context.warn("kubelet: " + state->last_error);
+  if (!state->last_error.empty() && state->last_error != said_) {
+    // No socket where it is by default is a host that is not a Kubernetes
+    // node: news, said at info. A socket configured elsewhere, or a kubelet
+    // that is there and fails, is a warning.
+    bool default_socket = watcher_->options().socket_path == PodResourcesOptions{}.socket_path;
+    NoticeLevel level = state->socket_missing && default_socket ? NoticeLevel::info : NoticeLevel::warning;
+    context.notice(level, "kubelet: " + state->last_error);
+  }
   said_ = state->last_error;
   if (state->asked_yet) out.add(kUp, state->up ? 1 : 0);
   for (const auto& [key, count] : state->errors) out.add(kErrors, {key.first, key.second}, static_cast<double>(count));

@@ -38,7 +38,9 @@ void BmcCollector::collect(CollectContext& context, MetricSet& out) {
                             ? "BMC request outstanding for " + std::to_string(static_cast<int>(seconds(*status.stuck_for))) +
                                   " s (bmc.timeout " + std::to_string(config_.timeout.count()) + " ms)"
                             : status.last_error;
-  if (!problem.empty() && problem != said_) context.warn("bmc: " + problem);
+  // The collector is off unless enabled: a BMC that is missing or stuck is a
+  // configured integration failing, said once as a warning in the log.
+  if (!problem.empty() && problem != said_) context.notice(NoticeLevel::warning, "bmc: " + problem);
   said_ = problem;
 
   if (fresh) {

@@ -1,0 +1,91 @@
+#include "events/event_bus.hpp"
+
+#include <algorithm>
+
+namespace ainode {
+
+EventBus::EventBus(std::size_t ring_capacity) : capacity_(std::max<std::size_t>(ring_capacity, 1)) {}
+
+EventPtr EventBus::publish(EventDraft draft) {
+  auto event = std::make_shared<Event>();
+  event->draft = std::move(draft);
+  event->time = std::chrono::system_clock::now();
+  std::lock_guard lock(mutex_);
+  event->id = next_id_++;
+  render_event(*event);
+  EventPtr shared = event;
+  ring_.push_back(shared);
+  if (ring_.size() > capacity_) ring_.pop_front();
+  ++totals_[shared->draft.type];
+  for (auto& [token, listener] : listeners_) listener(shared);
+  return shared;
+}
+
+EventBus::Subscription EventBus::subscribe(Listener listener, std::optional<std::uint64_t> after_id,
+                                           const std::function<void(const Replay&)>& on_replay) {
+  std::lock_guard lock(mutex_);
+  if (after_id && on_replay) {
+    Replay replay_value;
+    Replay* replay = &replay_value;
+    const std::uint64_t last = next_id_ - 1;
+    std::uint64_t after = *after_id;
+    if (after > last) {
+      // An id this process never issued: the client saw an earlier run of
+      // the agent. Everything we hold is new to it.
+      replay->restarted = true;
+      after = 0;
+    }
+    const std::uint64_t oldest = ring_.empty() ? next_id_ : ring_.front()->id;
+    if (after + 1 < oldest) replay->lost = oldest - after - 1;
+    for (const auto& event : ring_) {
+      if (event->id > after) replay->events.push_back(event);
+    }
+    on_replay(replay_value);
+  }
+  const std::uint64_t token = next_token_++;
+  listeners_.emplace(token, std::move(listener));
+  return Subscription(this, token);
+}
+
+void EventBus::unsubscribe(std::uint64_t token) {
+  std::lock_guard lock(mutex_);
+  listeners_.erase(token);
+}
+
+std::vector<EventPtr> EventBus::recent(std::size_t limit) const {
+  std::lock_guard lock(mutex_);
+  std::size_t count = std::min(limit, ring_.size());
+  return std::vector<EventPtr>(ring_.end() - static_cast<std::ptrdiff_t>(count), ring_.end());
+}
+
+std::uint64_t EventBus::last_id() const {
+  std::lock_guard lock(mutex_);
+  return next_id_ - 1;
+}
+
+std::size_t EventBus::subscribers() const {
+  std::lock_guard lock(mutex_);
+  return listeners_.size();
+}
+
+std::map<std::string, std::uint64_t> EventBus::totals_by_type() const {
+  std::lock_guard lock(mutex_);
+  return totals_;
+}
+
+EventBus::Subscription& EventBus::Subscription::operator=(Subscription&& other) noexcept {
+  if (this != &other) {
+    reset();
+    bus_ = other.bus_;
+    token_ = other.token_;
+    other.bus_ = nullptr;
+  }
+  return *this;
+}
+
+void EventBus::Subscription::reset() {
+  if (bus_) bus_->unsubscribe(token_);
+  bus_ = nullptr;
+}
+
+}  // namespace ainode
