@@ -193,6 +193,14 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
     spdlog::error("{}", *error);
     return 2;
   }
+  // Every reload (SIGHUP, POST /v1/control/reload) re-reads the web config
+  // file, changed path or not. A bad one does not block the rest of the
+  // reload: the server keeps the previous one and reports why (log,
+  // /v1/status, ainode_web_config_reload_success).
+  reloader.add_target({{"web.config_file"}, [&server](const Config& next) {
+                         std::string path = next.web.config_file;
+                         return std::function<void()>([&server, path] { server.set_web_config(path); });
+                       }});
   try {
     server.start();
   } catch (const std::exception& error) {
@@ -212,9 +220,6 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
     spdlog::info("SIGHUP: reloading the configuration");
     reload_on_signal(reloader, control, events);
-    // The web config file is re-read whatever the TOML says; a bad one is
-    // refused and reported by the server (log, /v1/status, metric).
-    if (!server.reload_web_config()) spdlog::info("web config reloaded");
   }
   spdlog::info("received signal {}, shutting down", received);
   events.publish(EventDraft{"agent_stopping", Severity::info, {}, "ainode is shutting down", {{"signal", received}}});

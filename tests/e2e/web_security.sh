@@ -233,3 +233,25 @@ grep -q '"last_reload_error": ".*basic.yml:7: basic_auth_userz: unknown key"' <<
 [ "$(https "$BASIC/metrics")" = 401 ] || fail "the previous config (basic auth) is no longer in force"
 grep -q "web config not applied, keeping the previous one" "$WORK_DIR/basic.log" || fail "bad reload not logged"
 echo "bad reload: previous config kept, ainode_web_config_reload_success 0, reason in /v1/status and the log"
+
+# --- 7. SIGHUP re-reads the web config too -------------------------------------
+before=$(grep -c "web config not applied" "$WORK_DIR/basic.log")
+kill -HUP "${BACKGROUND_PIDS[0]}"
+for _ in $(seq 1 40); do
+  [ "$(grep -c "web config not applied" "$WORK_DIR/basic.log")" -gt "$before" ] && break
+  sleep 0.1
+done
+[ "$(grep -c "web config not applied" "$WORK_DIR/basic.log")" -gt "$before" ] || fail "SIGHUP did not re-read the web config"
+# A good file and SIGHUP: applied (by the reload or the file watcher,
+# whichever comes first), and basic auth is gone with it.
+printf 'tls_server_config:\n  cert_file: tls/server.crt\n  key_file: tls/server.key\n' >"$WORK_DIR/basic.yml.new"
+mv "$WORK_DIR/basic.yml.new" "$WORK_DIR/basic.yml"
+kill -HUP "${BACKGROUND_PIDS[0]}"
+status=""
+for _ in $(seq 1 40); do
+  status=$(https "$BASIC/healthz")
+  [ "$status" = 200 ] && break
+  sleep 0.1
+done
+[ "$status" = 200 ] || fail "the good web config was not applied: $status"
+echo "SIGHUP: web config re-read (bad one refused again, good one applied)"
