@@ -9,6 +9,7 @@ packages=(
   libboost-dev zlib1g-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfreeipmi-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev openssl
   libsnappy-dev libsqlite3-dev
+  libyaml-cpp-dev libssl-dev libcrypt-dev
   libgtest-dev libgmock-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   prometheus prometheus-node-exporter wrk strace

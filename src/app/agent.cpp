@@ -186,16 +186,36 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
       EventStreamOptions{config.events.heartbeat_interval, static_cast<std::size_t>(config.events.client_queue_bytes),
                          config.events.write_timeout};
   routes.control = &control;
+  // /v1/status shows the server's web config state: the routes get the
+  // server they are handed to (only its address is taken here).
   routes.buffer = data_plane.buffer();
-  HttpServer server(http_options, make_routes(store, routes));
+  HttpServer server(http_options, [&] {
+    routes.server = &server;
+    return make_routes(store, routes);
+  }());
+  if (auto error = server.set_web_config(config.web.config_file)) {
+    spdlog::error("{}", *error);
+    return 2;
+  }
+  // Every reload (SIGHUP, POST /v1/control/reload) re-reads the web config
+  // file, changed path or not. A bad one does not block the rest of the
+  // reload: the server keeps the previous one and reports why (log,
+  // /v1/status, ainode_web_config_reload_success).
+  reloader.add_target({{"web.config_file"}, [&server](const Config& next) {
+                         std::string path = next.web.config_file;
+                         return std::function<void()>([&server, path] { server.set_web_config(path); });
+                       }});
   try {
     server.start();
   } catch (const std::exception& error) {
     spdlog::error("{}", error.what());
     return 1;
   }
-  spdlog::info("listening on {} (port {}), metrics at {}", config.web.listen_address, server.port(),
-               config.web.telemetry_path);
+  auto web = server.web_config_status();
+  spdlog::info("listening on {} (port {}, {}{}), metrics at {}", config.web.listen_address, server.port(),
+               web.tls ? "HTTPS, client auth " + web.client_auth_type : "plain HTTP",
+               web.basic_auth ? ", basic auth" : "", config.web.telemetry_path);
+  builder.set_http_server(&server);
   // Before the first cycle, so the first snapshot already counts it.
   events.publish(EventDraft{"agent_started", Severity::info, {}, std::string("ainode ") + build::version + " started",
                             {{"version", build::version}, {"revision", build::revision}}});

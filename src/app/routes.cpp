@@ -101,6 +101,19 @@ std::string index_page(const std::string& metrics_path) {
   return page;
 }
 
+// The web config's state: whether the last (re)load was refused and why,
+// so an operator sees a bad reload without reading the log.
+nlohmann::json web_status_json(const WebConfigStatus& web) {
+  return nlohmann::json{{"config_file", web.file},
+                        {"reload_success", web.reload_success},
+                        {"last_reload_error", web.last_error},
+                        {"tls", web.tls},
+                        {"client_auth_type", web.client_auth_type},
+                        {"basic_auth", web.basic_auth},
+                        {"certificate_reloads", web.certificate_reloads},
+                        {"certificate_error", web.certificate_error}};
+}
+
 }  // namespace
 
 const std::vector<std::string_view>& builtin_routes() {
@@ -159,8 +172,13 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
     if (path == "/v1/dri") return detail_response(*snapshot, "dri");
     HttpResponse response;
     response.content_type = "application/json";
-    response.body = std::make_shared<const std::string>(
-        render_status_json(*snapshot, std::chrono::system_clock::now(), options.start_time));
+    std::string status = render_status_json(*snapshot, std::chrono::system_clock::now(), options.start_time);
+    if (options.server) {
+      auto json = nlohmann::json::parse(status);
+      json["web"] = web_status_json(options.server->web_config_status());
+      status = json.dump(2) + "\n";
+    }
+    response.body = std::make_shared<const std::string>(std::move(status));
     return response;
   };
 }

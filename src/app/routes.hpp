@@ -18,11 +18,13 @@ namespace ainode {
 struct RouteOptions {
   std::string telemetry_path = "/metrics";
   std::chrono::system_clock::time_point start_time;
+  // Its web config status goes into /v1/status ("web"); null = omitted.
+  const HttpServer* server = nullptr;
   // /v1/events, /v1/events/recent and /v1/control/* are served when these
   // are set; they must outlive the server.
   EventBus* events = nullptr;
   EventStreamStats* event_stream_stats = nullptr;
-  EventStreamOptions event_stream_options;
+  EventStreamOptions event_stream_options{};
   ControlApi* control = nullptr;
   Buffer* buffer = nullptr;  // /v1/query_range reads it; null = buffer disabled
 };

@@ -53,6 +53,12 @@ const MetricDesc kDegradationValue{"ainode_degradation_signal_value", MetricType
 const MetricDesc kDegradationScore{"ainode_degradation_score", MetricType::gauge, "",
                                    "Weighted share of degradation signals active, 0 (none) to 1 (all)."};
 
+const MetricDesc kHttpRejected{"ainode_http_connections_rejected_total", MetricType::counter, "",
+                               "Connections closed unanswered because web.max_connections were open."};
+const MetricDesc kWebConfigReloadSuccess{"ainode_web_config_reload_success", MetricType::gauge, "",
+                                         "1 if the last load of --web.config.file succeeded, 0 if it was refused "
+                                         "(the previous config stays in force; /v1/status says why)."};
+
 double unix_seconds(std::chrono::system_clock::time_point time) {
   return std::chrono::duration<double>(time.time_since_epoch()).count();
 }
@@ -63,7 +69,7 @@ std::vector<const MetricDesc*> self_metric_descriptors() {
   return {&kCollectorDuration, &kCollectorSuccess, &kCollectorErrors,   &kCollectorTimeouts,  &kCollectorLastSuccess,
           &kBuildInfo,         &kStartTime,        &kSnapshotTimestamp, &kCollectionDuration, &kHealthScore,
           &kNodePower,         &kNodeEnergy,       &kEnvelope,          &kEnvelopeExceeded,   &kDegradationSignal,
-          &kDegradationValue,  &kDegradationScore};
+          &kDegradationValue,  &kDegradationScore, &kHttpRejected,       &kWebConfigReloadSuccess};
 }
 
 void add_self_metrics(const SelfMetricInputs& inputs, MetricSet& out) {
@@ -88,6 +94,10 @@ void add_self_metrics(const SelfMetricInputs& inputs, MetricSet& out) {
   if (inputs.node_power_envelope_watts > 0) {
     out.add(kEnvelope, inputs.node_power_envelope_watts);
     if (s.node_power_watts) out.add(kEnvelopeExceeded, *s.node_power_watts > inputs.node_power_envelope_watts ? 1 : 0);
+  }
+  if (inputs.http) {
+    out.add(kHttpRejected, static_cast<double>(inputs.http->connections_rejected));
+    out.add(kWebConfigReloadSuccess, inputs.http->web_config_reload_success ? 1 : 0);
   }
 }
 

@@ -2,6 +2,8 @@
 // ainode's own metrics: per-collector health, build identity, and values
 // derived across collectors (health score).
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/metric.hpp"
@@ -11,6 +13,12 @@ namespace ainode {
 
 std::vector<const MetricDesc*> self_metric_descriptors();
 
+// The HTTP server's counters, read when the snapshot is built.
+struct HttpSelfStats {
+  std::uint64_t connections_rejected = 0;
+  bool web_config_reload_success = true;
+};
+
 struct SelfMetricInputs {
   const std::vector<CollectorStatus>& collectors;
   std::chrono::system_clock::time_point start_time;
@@ -19,6 +27,7 @@ struct SelfMetricInputs {
   const NodeSummary& summary;
   std::optional<double> node_energy_joules;
   double node_power_envelope_watts = 0;  // 0 = none configured
+  std::optional<HttpSelfStats> http;      // absent when no server runs (tests, tools)
 };
 
 void add_self_metrics(const SelfMetricInputs& inputs, MetricSet& out);

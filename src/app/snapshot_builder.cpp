@@ -22,9 +22,13 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(CycleResult&& cycle) {
     node_energy = node_energy_.add(power->watts, started);
   }
 
+  std::optional<HttpSelfStats> http;
+  if (http_server_) {
+    http = HttpSelfStats{http_server_->stats().connections_rejected, http_server_->web_config_status().reload_success};
+  }
   MetricSet self;
   add_self_metrics(SelfMetricInputs{snapshot->collectors, start_time_, snapshot->taken_at, cycle.collect_seconds,
-                                    snapshot->summary, node_energy, node_power_envelope_watts_.load()},
+                                    snapshot->summary, node_energy, node_power_envelope_watts_.load(), http},
                    self);
   for (const auto& contribute : contributors_) contribute(self);
   for (auto& family : self.families()) snapshot->families.push_back(std::move(family));

@@ -10,6 +10,7 @@
 #include "core/snapshot.hpp"
 #include "health/degradation.hpp"
 #include "health/node_power.hpp"
+#include "http/server.hpp"
 
 namespace ainode {
 
@@ -20,6 +21,9 @@ class SnapshotBuilder {
   explicit SnapshotBuilder(std::chrono::system_clock::time_point start_time, double node_power_envelope_watts = 0)
       : start_time_(start_time), node_power_envelope_watts_(node_power_envelope_watts) {}
   std::shared_ptr<const Snapshot> build(CycleResult&& cycle);
+  // The server whose counters go into each snapshot's self metrics. Set
+  // before the scheduler starts; the server must outlive the builder's use.
+  void set_http_server(const HttpServer* server) { http_server_ = server; }
 
   // Modules outside the collectors (event bus, control API, policies, RCA)
   // add their own families to every snapshot through these. Called on the
@@ -35,6 +39,7 @@ class SnapshotBuilder {
   NodeSummarizer summarizer_;
   NodeEnergyIntegrator node_energy_;
   DegradationDetector degradation_;
+  const HttpServer* http_server_ = nullptr;
 };
 
 }  // namespace ainode

@@ -19,6 +19,9 @@ struct WebConfig {
   Duration read_timeout = std::chrono::seconds(10);  // idle or slow client is dropped after this
   std::int64_t max_request_bytes = 8192;             // request line + headers
   std::int64_t max_header_count = 64;
+  // exporter-toolkit's web-config.yml (TLS, client certificates, basic
+  // auth, response headers); "" = plain HTTP without auth.
+  std::string config_file;
 };
 
 struct PathConfig {

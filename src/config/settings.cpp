@@ -312,6 +312,8 @@ std::string Setting::flag() const {
   std::replace(out.begin() + 2, out.end(), '_', '-');
   // collectors.cpu -> --collector.cpu, the node_exporter spelling.
   if (key.starts_with("collectors.")) out = "--collector." + key.substr(std::string("collectors.").size());
+  // Every Prometheus exporter spells this one --web.config.file.
+  if (key == "web.config_file") out = "--web.config.file";
   return out;
 }
 
@@ -349,6 +351,9 @@ std::vector<Setting> make_settings(const std::vector<CollectorSwitch>& collector
                       [](Config& c) -> std::int64_t& { return c.web.max_request_bytes; }, 1024, 1 << 20),
       integer_setting("web.max_header_count", "Most request headers accepted.",
                       [](Config& c) -> std::int64_t& { return c.web.max_header_count; }, 8, 1000),
+      string_setting("web.config_file",
+                     "Prometheus exporter-toolkit web config (TLS, client certificates, basic auth); see docs/security.md.",
+                     [](Config& c) -> std::string& { return c.web.config_file; }),
       string_setting("path.procfs", "procfs mountpoint.", [](Config& c) -> std::string& { return c.path.procfs; },
                      validate_non_empty),
       string_setting("path.sysfs", "sysfs mountpoint.", [](Config& c) -> std::string& { return c.path.sysfs; },

@@ -135,7 +135,9 @@ HttpResponse ControlApi::handle(const HttpRequest& request) {
   {
     std::lock_guard lock(mutex_);
     decision = authorize_control(
-        ControlCredentials{request.peer_address, request.authorization, request.client_cert_subject}, policy_);
+        ControlCredentials{request.peer_address, request.authorization, request.client_cert_subject,
+                           request.basic_auth_user},
+        policy_);
   }
   record.identity = decision.identity;
   auto refuse = [&](unsigned status, const std::string& reason) {

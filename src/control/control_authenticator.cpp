@@ -71,7 +71,11 @@ ControlAuthDecision authorize_control(const ControlCredentials& credentials, con
   decision.identity.peer = credentials.peer_address;
   // Credentials that are presented are checked even from loopback: a wrong
   // token is refused, never silently downgraded to "loopback".
-  if (!credentials.authorization.empty()) {
+  // Basic auth the server verified is how the whole web interface is
+  // guarded, not a control credential: it names the caller but is no
+  // substitute for the token or a client certificate from afar.
+  const bool server_basic_auth = !credentials.basic_auth_user.empty();
+  if (!credentials.authorization.empty() && !server_basic_auth) {
     std::string_view presented = bearer_token(credentials.authorization);
     if (presented.empty()) return refuse(401, "Authorization must be 'Bearer <token>'", credentials);
     if (policy.token.empty()) return refuse(401, "a bearer token was sent but control.token_file is not set", credentials);
@@ -90,9 +94,14 @@ ControlAuthDecision authorize_control(const ControlCredentials& credentials, con
   if (loopback) {
     decision.allowed = true;
     decision.identity.method = AuthMethod::loopback;
+    if (server_basic_auth) decision.identity.subject = "basic:" + credentials.basic_auth_user;
     return decision;
   }
-  return refuse(401, "remote control requests need a bearer token (control.token_file) or a verified client certificate",
+  return refuse(401,
+                server_basic_auth
+                    ? "remote control requests need a verified client certificate when the web config's basic auth "
+                      "takes the Authorization header"
+                    : "remote control requests need a bearer token (control.token_file) or a verified client certificate",
                 credentials);
 }
 

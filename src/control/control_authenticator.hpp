@@ -14,6 +14,9 @@ struct ControlCredentials {
   std::string peer_address;         // "127.0.0.1", "::1", "10.0.0.7"
   std::string authorization;        // the Authorization header, "" when absent
   std::string client_cert_subject;  // "" unless TLS verified a client certificate
+  // Set when the server already verified Authorization: Basic against the
+  // web config's basic_auth_users; that header then carries no bearer token.
+  std::string basic_auth_user;
 };
 
 struct ControlAuthPolicy {

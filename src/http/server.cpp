@@ -7,11 +7,15 @@
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
 #include <stdexcept>
 #include <thread>
 
 #include "config/listen_address.hpp"
 #include "http/session.hpp"
+#include "web/tls_context.hpp"
 
 namespace ainode {
 
@@ -26,10 +30,26 @@ struct HttpServer::Impl {
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   asio::steady_timer accept_retry{io};
+  asio::steady_timer watch_timer{io};
+  // After io: destroyed (joined) first, so no bcrypt job outlives the
+  // io_context it posts its answer to.
+  asio::thread_pool auth_pool{1};
   std::thread thread;
   std::uint16_t port = 0;
+  // Set while connections are being refused at max_connections, so only
+  // the first refusal of a burst is logged.
+  std::uint64_t rejected_in_burst = 0;
+
+  // Guards the web config's path, stamp and status (read by any thread).
+  mutable std::mutex web_mutex;
+  std::string web_config_file;
+  FileStamp web_config_stamp;
+  WebConfigStatus web_status;
+  bool applied_once = false;
 
   void accept();
+  void watch();
+  std::optional<std::string> load_web_config_file(const std::string& path);
 };
 
 namespace {
@@ -38,6 +58,10 @@ namespace {
 // accept fails again at once: pausing keeps the io thread from spinning
 // until timed-out clients give descriptors back.
 constexpr std::chrono::milliseconds accept_retry_delay{100};
+
+// How often the web config file and its certificates are checked for
+// changes (cert-manager rotates by renaming a new file into place).
+constexpr std::chrono::seconds watch_interval{1};
 
 tcp::endpoint resolve_endpoint(const std::string& text) {
   auto address = parse_listen_address(text);
@@ -82,18 +106,115 @@ void HttpServer::Impl::accept() {
       // Closed without a word: answering would cost the write buffer and
       // timer that the cap exists to bound.
       ++state.connections_rejected;
+      if (rejected_in_burst++ == 0) {
+        spdlog::warn("refusing new connections: {} open, the limit web.max_connections; refusals are counted in "
+                     "ainode_http_connections_rejected_total",
+                     state.options.max_connections);
+      }
       error_code ignored;
       socket.close(ignored);
     } else {
+      if (rejected_in_burst > 0) {
+        spdlog::info("accepting connections again after refusing {} at web.max_connections", rejected_in_burst);
+        rejected_in_burst = 0;
+      }
       start_http_session(std::move(socket), state);
     }
     accept();
   });
 }
 
+// Runs on the io thread once a second: a changed web config file is
+// reloaded whole; otherwise changed certificates are reloaded in place.
+void HttpServer::Impl::watch() {
+  watch_timer.expires_after(watch_interval);
+  watch_timer.async_wait([this](error_code error) {
+    if (error) return;
+    std::string path;
+    bool file_changed = false;
+    {
+      std::lock_guard lock(web_mutex);
+      path = web_config_file;
+      file_changed = !path.empty() && !(stamp_file(path) == web_config_stamp);
+    }
+    if (file_changed) {
+      spdlog::info("web config {} changed on disk, reloading", path);
+      load_web_config_file(path);
+    } else if (auto security = state.current_security()) {
+      auto before = security->certificate_reloads();
+      auto refused = security->refresh_certificates();
+      std::lock_guard lock(web_mutex);
+      if (refused) {
+        spdlog::warn("new TLS certificate refused, still serving the previous one: {}", *refused);
+        web_status.certificate_error = *refused;
+      } else if (security->certificate_reloads() != before) {
+        spdlog::info("TLS certificate reloaded from {}", security->config().tls.cert_file);
+        web_status.certificate_reloads = security->certificate_reloads();
+        web_status.certificate_error.clear();
+      }
+    }
+    watch();
+  });
+}
+
+std::optional<std::string> HttpServer::Impl::load_web_config_file(const std::string& path) {
+  // Stamped before reading: a change made while reading is seen next time.
+  FileStamp stamp = path.empty() ? FileStamp{} : stamp_file(path);
+  std::shared_ptr<WebSecurity> loaded;
+  std::optional<std::string> error;
+  try {
+    if (!path.empty()) loaded = std::make_shared<WebSecurity>(load_web_config(path));
+  } catch (const WebConfigError& failure) {
+    error = failure.what();
+  }
+  std::lock_guard lock(web_mutex);
+  web_config_file = path;
+  web_config_stamp = stamp;
+  web_status.file = path;
+  if (error) {
+    // At start-up there is no previous config; the caller reports it.
+    if (applied_once) spdlog::warn("web config not applied, keeping the previous one: {}", *error);
+    web_status.reload_success = false;
+    web_status.last_error = *error;
+    return error;
+  }
+  {
+    std::lock_guard security_lock(state.security_mutex);
+    state.security = loaded;
+  }
+  applied_once = true;
+  web_status.reload_success = true;
+  web_status.last_error.clear();
+  web_status.tls = loaded && loaded->tls_enabled();
+  web_status.client_auth_type = web_status.tls ? std::string(to_string(loaded->config().tls.client_auth_type)) : "";
+  web_status.basic_auth = loaded && loaded->authenticator().enabled();
+  web_status.certificate_reloads = 0;
+  web_status.certificate_error.clear();
+  return std::nullopt;
+}
+
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler) : impl_(std::make_unique<Impl>()) {
   impl_->state.options = std::move(options);
   impl_->state.handler = std::move(handler);
+  impl_->state.auth_pool = &impl_->auth_pool;
+}
+
+std::optional<std::string> HttpServer::set_web_config(const std::string& path) {
+  return impl_->load_web_config_file(path);
+}
+
+std::optional<std::string> HttpServer::reload_web_config() {
+  std::string path;
+  {
+    std::lock_guard lock(impl_->web_mutex);
+    path = impl_->web_config_file;
+  }
+  return impl_->load_web_config_file(path);
+}
+
+WebConfigStatus HttpServer::web_config_status() const {
+  std::lock_guard lock(impl_->web_mutex);
+  return impl_->web_status;
 }
 
 HttpServer::~HttpServer() { stop(); }
@@ -124,6 +245,7 @@ void HttpServer::start() {
   if (error) fail("listen", error);
   impl_->port = acceptor.local_endpoint(error).port();
   impl_->accept();
+  impl_->watch();
   impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
 }
 
@@ -135,6 +257,7 @@ void HttpServer::stop() {
     error_code ignored;
     impl->acceptor.close(ignored);
     impl->accept_retry.cancel();
+    impl->watch_timer.cancel();
     close_all_sessions(impl->state);
   });
   impl_->thread.join();
@@ -145,7 +268,7 @@ std::uint16_t HttpServer::port() const { return impl_->port; }
 HttpServer::Stats HttpServer::stats() const {
   const auto& state = impl_->state;
   return Stats{state.connections_open.load(), state.connections_rejected.load(), state.requests.load(),
-               state.accept_errors.load()};
+               state.accept_errors.load(), state.tls_handshake_errors.load()};
 }
 
 }  // namespace ainode

@@ -2,11 +2,14 @@
 // Event-driven HTTP/1.1 server (Boost.Beast on one io_context): thousands of
 // idle or slow clients cost a socket and a small buffer each, never a thread,
 // so a fresh scrape is answered while they dawdle. Routing lives in the app;
-// this layer only speaks HTTP and enforces the limits.
+// this layer speaks HTTP (plain or TLS), enforces the limits, and applies the
+// web config (web-config.yml: TLS, client certificates, basic auth, extra
+// response headers) to every connection and request.
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,16 +18,31 @@
 
 namespace ainode {
 
+// One request as the handler sees it: plain values, nothing of Beast.
 struct HttpRequest {
   std::string method;  // "GET", "HEAD", ...
   std::string target;  // path plus query, as sent
   std::string accept;
   std::string accept_encoding;
-  std::string last_event_id;  // the Last-Event-ID header (Server-Sent Events resume), "" when absent
-  std::string authorization;  // the Authorization header, "" when absent
-  std::string peer_address;   // the client's IP address as text ("127.0.0.1", "::1")
-  std::string client_cert_subject;  // a verified TLS client certificate's subject, "" when none
-  std::string body;                 // a request body within the server's limit (POST)
+  // The client's IP address without the port ("127.0.0.1", "::1"; an IPv4
+  // client of a dual-stack listener is shown as IPv4, not ::ffff:a.b.c.d).
+  std::string peer_address;
+  // Subject (RFC 2253) of the client certificate the TLS handshake verified
+  // against client_ca_file; "" without TLS, without a certificate, or with
+  // a client_auth_type that does not verify (RequestClientCert,
+  // RequireAnyClientCert).
+  std::string client_cert_subject;
+  // The Authorization header as sent ("" if absent). When basic_auth_users
+  // is configured the server has already checked it before the handler runs.
+  std::string authorization;
+  // The user whose basic-auth password the server verified (basic_auth_users
+  // in the web config), "" when basic auth is not configured.
+  std::string basic_auth_user;
+  // The request body (Content-Length or chunked), at most
+  // HttpServerOptions::max_body_bytes; "" when there was none.
+  std::string body;
+  // The Last-Event-ID header (Server-Sent Events resume), "" when absent.
+  std::string last_event_id;
 };
 
 struct HttpResponse {
@@ -48,8 +66,21 @@ struct HttpServerOptions {
   // A request must arrive whole within this (then the connection is closed
   // without an answer), and a response must be taken within it.
   std::chrono::milliseconds read_timeout{10000};
-  std::int64_t max_request_bytes = 8192;  // request line + headers, across reads; more gets 431
-  std::int64_t max_header_count = 64;     // more gets 431; any request body gets 413
+  std::int64_t max_request_bytes = 8192;  // request line + headers, across reads; more gets 431 (414 in the request line)
+  std::int64_t max_header_count = 64;     // more gets 431
+  std::int64_t max_body_bytes = 64 * 1024;  // a longer request body gets 413; shorter ones reach the handler
+};
+
+// Where the web config stands, for /v1/status and ainode_web_config_reload_success.
+struct WebConfigStatus {
+  std::string file;              // "" when none is configured (plain HTTP, no auth)
+  bool reload_success = true;    // the last load or reload of `file` succeeded
+  std::string last_error;        // why it failed; "" after a success
+  bool tls = false;              // serving HTTPS
+  std::string client_auth_type;  // exporter-toolkit's name, "" without TLS
+  bool basic_auth = false;
+  std::uint64_t certificate_reloads = 0;  // certificate rotations picked up since the config was loaded
+  std::string certificate_error;          // why the last rotation was refused; "" if none
 };
 
 class HttpServer {
@@ -63,6 +94,19 @@ class HttpServer {
   // and starts serving on one background thread. Throws std::runtime_error
   // naming the address and the reason when it cannot listen.
   void start();
+  // Loads web-config.yml from `path` ("" = none: plain HTTP, no auth) and
+  // applies it to new connections and requests; connections already open
+  // keep their TLS session. On error returns the reason (file, line, key)
+  // and keeps the config in force. The file is then watched: when it or
+  // the certificates it names change, they are re-read (at most once a
+  // second; a bad change is refused the same way). Thread-safe; call
+  // before start() to refuse a bad file at start-up.
+  std::optional<std::string> set_web_config(const std::string& path);
+  // set_web_config() with the current path: what SIGHUP and
+  // POST /v1/control/reload call.
+  std::optional<std::string> reload_web_config();
+  WebConfigStatus web_config_status() const;
+
   // Closes the listener and every client connection, then joins the thread.
   // Idempotent; the destructor calls it. Not from inside the handler.
   void stop();
@@ -74,6 +118,7 @@ class HttpServer {
     std::uint64_t connections_rejected;
     std::uint64_t requests;
     std::uint64_t accept_errors;  // failed accepts, e.g. out of descriptors
+    std::uint64_t tls_handshake_errors;
   };
   Stats stats() const;
 

@@ -127,6 +127,25 @@ TEST(Routes, StatusJson) {
   }
 }
 
+// A refused web config is visible in /v1/status, not only in the log.
+TEST(Routes, StatusJsonCarriesTheWebConfigState) {
+  SnapshotStore store;
+  store.publish(sample_snapshot());
+  HttpServer server(HttpServerOptions{"127.0.0.1:0"}, [](const HttpRequest&) { return HttpResponse{}; });
+  auto missing = std::string(AINODE_SOURCE_DIR) + "/tests/fixtures/web/missing_cert.yml";
+  ASSERT_TRUE(server.set_web_config(missing));
+  auto handler = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now(), &server});
+  auto json = nlohmann::json::parse(*get(handler, "/v1/status").body);
+  EXPECT_EQ(json["web"]["config_file"], missing);
+  EXPECT_EQ(json["web"]["reload_success"], false);
+  EXPECT_NE(json["web"]["last_reload_error"].get<std::string>().find("missing_cert.yml:3: tls_server_config.cert_file"),
+            std::string::npos);
+  EXPECT_EQ(json["web"]["tls"], false);
+  // Without a server (tools, tests) the section is left out.
+  auto plain = make_routes(store, RouteOptions{"/metrics", std::chrono::system_clock::now()});
+  EXPECT_FALSE(nlohmann::json::parse(*get(plain, "/v1/status").body).contains("web"));
+}
+
 TEST(Routes, UnknownPathsAndMethods) {
   SnapshotStore store;
   auto handler = make_routes(store, options_for("/custom"));

@@ -16,46 +16,46 @@ TEST(ControlAuthenticator, LoopbackAddresses) {
 }
 
 TEST(ControlAuthenticator, LoopbackWithoutCredentialsIsAcceptedByDefault) {
-  auto d = authorize_control({"127.0.0.1", "", ""}, {});
+  auto d = authorize_control({"127.0.0.1", "", "", ""}, {});
   EXPECT_TRUE(d.allowed);
   EXPECT_EQ(d.identity.method, AuthMethod::loopback);
   EXPECT_EQ(d.identity.peer, "127.0.0.1");
 }
 
 TEST(ControlAuthenticator, RemoteIsRefusedUnlessAllowedEvenWithTheToken) {
-  auto d = authorize_control({"10.1.2.3", "Bearer " + kToken, ""}, {false, kToken});
+  auto d = authorize_control({"10.1.2.3", "Bearer " + kToken, "", ""}, {false, kToken});
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.status, 403u);
   EXPECT_NE(d.reason.find("control.allow_remote"), std::string::npos);
 }
 
 TEST(ControlAuthenticator, RemoteWithTheRightTokenIsAccepted) {
-  auto d = authorize_control({"10.1.2.3", "Bearer " + kToken, ""}, {true, kToken});
+  auto d = authorize_control({"10.1.2.3", "Bearer " + kToken, "", ""}, {true, kToken});
   EXPECT_TRUE(d.allowed);
   EXPECT_EQ(d.identity.method, AuthMethod::token);
-  EXPECT_TRUE(authorize_control({"10.1.2.3", "bearer  " + kToken + " ", ""}, {true, kToken}).allowed);
+  EXPECT_TRUE(authorize_control({"10.1.2.3", "bearer  " + kToken + " ", "", ""}, {true, kToken}).allowed);
 }
 
 TEST(ControlAuthenticator, WrongMissingOrMalformedTokenIs401) {
   ControlAuthPolicy policy{true, kToken};
-  EXPECT_EQ(authorize_control({"10.1.2.3", "Bearer wrong", ""}, policy).status, 401u);
-  EXPECT_EQ(authorize_control({"10.1.2.3", "Bearer " + kToken + "x", ""}, policy).status, 401u);
-  EXPECT_EQ(authorize_control({"10.1.2.3", "Bearer " + kToken.substr(1), ""}, policy).status, 401u);
-  EXPECT_EQ(authorize_control({"10.1.2.3", "", ""}, policy).status, 401u);
-  EXPECT_EQ(authorize_control({"10.1.2.3", "Basic dXNlcjpwYXNz", ""}, policy).status, 401u);
-  EXPECT_EQ(authorize_control({"10.1.2.3", "Bearer ", ""}, policy).status, 401u);
+  EXPECT_EQ(authorize_control({"10.1.2.3", "Bearer wrong", "", ""}, policy).status, 401u);
+  EXPECT_EQ(authorize_control({"10.1.2.3", "Bearer " + kToken + "x", "", ""}, policy).status, 401u);
+  EXPECT_EQ(authorize_control({"10.1.2.3", "Bearer " + kToken.substr(1), "", ""}, policy).status, 401u);
+  EXPECT_EQ(authorize_control({"10.1.2.3", "", "", ""}, policy).status, 401u);
+  EXPECT_EQ(authorize_control({"10.1.2.3", "Basic dXNlcjpwYXNz", "", ""}, policy).status, 401u);
+  EXPECT_EQ(authorize_control({"10.1.2.3", "Bearer ", "", ""}, policy).status, 401u);
 }
 
 TEST(ControlAuthenticator, AWrongTokenIsRefusedFromLoopbackToo) {
-  auto d = authorize_control({"127.0.0.1", "Bearer nope", ""}, {false, kToken});
+  auto d = authorize_control({"127.0.0.1", "Bearer nope", "", ""}, {false, kToken});
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.status, 401u);
-  EXPECT_EQ(authorize_control({"127.0.0.1", "Bearer " + kToken, ""}, {false, ""}).status, 401u)
+  EXPECT_EQ(authorize_control({"127.0.0.1", "Bearer " + kToken, "", ""}, {false, ""}).status, 401u)
       << "a token when none is configured is not silently accepted";
 }
 
 TEST(ControlAuthenticator, VerifiedClientCertificateIsAnIdentity) {
-  auto d = authorize_control({"10.1.2.3", "", "CN=prometheus,O=ops"}, {true, ""});
+  auto d = authorize_control({"10.1.2.3", "", "CN=prometheus,O=ops", ""}, {true, ""});
   EXPECT_TRUE(d.allowed);
   EXPECT_EQ(d.identity.method, AuthMethod::client_certificate);
   EXPECT_EQ(d.identity.subject, "CN=prometheus,O=ops");
@@ -67,4 +67,15 @@ TEST(ControlAuthenticator, ConstantTimeEquals) {
   EXPECT_FALSE(constant_time_equals("abc", "abcd"));
   EXPECT_FALSE(constant_time_equals("", "a"));
   EXPECT_TRUE(constant_time_equals("", ""));
+}
+
+TEST(ControlAuthenticator, BasicAuthTheServerVerifiedIsNotABearerTokenNorARemoteCredential) {
+  auto local = authorize_control({"127.0.0.1", "Basic dXNlcjpwYXNz", "", "prometheus"}, {});
+  EXPECT_TRUE(local.allowed);
+  EXPECT_EQ(local.identity.method, AuthMethod::loopback);
+  EXPECT_EQ(local.identity.subject, "basic:prometheus");
+  auto remote = authorize_control({"10.0.0.3", "Basic dXNlcjpwYXNz", "", "prometheus"}, {true, kToken});
+  EXPECT_EQ(remote.status, 401u);
+  EXPECT_NE(remote.reason.find("client certificate"), std::string::npos);
+  EXPECT_TRUE(authorize_control({"10.0.0.3", "Basic dXNlcjpwYXNz", "CN=ops", "prometheus"}, {true, ""}).allowed);
 }

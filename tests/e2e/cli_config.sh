@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 "$AINODE_BINARY" --version | grep -qE '^ainode [0-9]+\.[0-9]+\.[0-9]+ \(' || fail "--version"
 help=$("$AINODE_BINARY" --help)
 for flag in --web.listen-address --web.telemetry-path --collect.interval --path.procfs --path.sysfs --path.rootfs \
-  --log.level --log.format --collector.cpu --no-collector.cpu --config; do
+  --log.level --log.format --collector.cpu --no-collector.cpu --config --web.config.file; do
   grep -q -- "$flag" <<<"$help" || fail "--help does not list $flag"
 done
 
@@ -83,4 +83,14 @@ grep -qF -- 'Log level. One of: trace, debug, info, warn, error, off. [default: 
   fail "--help choices: $(grep -F -- '--log.level' <<<"$help")"
 grep -qE -- '--web.telemetry-path STRING .*\[default: /metrics\]' <<<"$help" ||
   fail "--help string: $(grep -F -- '--web.telemetry-path' <<<"$help")"
+# The web config (node_exporter's spelling --web.config.file; web.config_file
+# in TOML): a bad one stops start-up with its own file, line and key.
+printf 'tls_server_config:\n  cert_file: a.crt\n  key_file: a.key\n  client_auth_type: Sometimes\n' >"$WORK_DIR/web.yml"
+expect_refusal "web.yml:4: tls_server_config.client_auth_type: invalid value 'Sometimes'" \
+  "$AINODE_BINARY" --web.listen-address 127.0.0.1:0 --path.procfs "$FIXTURES/proc" --web.config.file "$WORK_DIR/web.yml"
+printf '[web]\nconfig_file = "%s"\n' "$WORK_DIR/web.yml" >"$WORK_DIR/web.toml"
+grep -qF "config_file = \"$WORK_DIR/web.yml\"  # file ($WORK_DIR/web.toml:2)" \
+  <<<"$("$AINODE_BINARY" --config "$WORK_DIR/web.toml" config show)" || fail "web.config_file from TOML"
+expect_refusal "web.yml:4: tls_server_config.client_auth_type" \
+  "$AINODE_BINARY" --config "$WORK_DIR/web.toml" --web.listen-address 127.0.0.1:0 --path.procfs "$FIXTURES/proc"
 echo "command line and configuration checks passed"

@@ -17,6 +17,21 @@ kubectl kustomize deploy/kubernetes >"$WORK_DIR/rendered.yaml" 2>"$WORK_DIR/kust
   { cat "$WORK_DIR/kustomize.err"; fail "kubectl kustomize deploy/kubernetes"; }
 node "$validator/validate.mjs" <"$WORK_DIR/rendered.yaml" || fail "rendered objects do not validate"
 
+# The TLS overlay (deploy/kubernetes-tls): renders, validates, and adds
+# --web.config.file, the Secret volume and TCP probes to the same DaemonSet.
+kubectl kustomize deploy/kubernetes-tls >"$WORK_DIR/rendered-tls.yaml" 2>"$WORK_DIR/kustomize-tls.err" ||
+  { cat "$WORK_DIR/kustomize-tls.err"; fail "kubectl kustomize deploy/kubernetes-tls"; }
+node "$validator/validate.mjs" <"$WORK_DIR/rendered-tls.yaml" >/dev/null || fail "TLS overlay objects do not validate"
+for expected in '- --web.config.file=/etc/ainode/web-config.yml' 'secretName: ainode-tls' 'tcpSocket:' 'scheme: https' \
+  'web-config.yml: |'; do
+  grep -qF -- "$expected" "$WORK_DIR/rendered-tls.yaml" || fail "TLS overlay lacks '$expected'"
+done
+# Its web-config.yml parses (the certificates exist only in a cluster).
+"$AINODE_BINARY" --web.config.file deploy/kubernetes-tls/web-config.yml --web.listen-address 127.0.0.1:0 \
+  --path.procfs "$FIXTURES/proc" --path.sysfs "$FIXTURES/sys" >"$WORK_DIR/tls-config.out" 2>&1 || true
+grep -q "web-config.yml:4: tls_server_config.cert_file: cannot read '/etc/ainode/tls/tls.crt'" "$WORK_DIR/tls-config.out" ||
+  { cat "$WORK_DIR/tls-config.out"; fail "deploy/kubernetes-tls/web-config.yml does not parse"; }
+
 # The pieces ainode itself must accept, pulled out of the rendered objects.
 node "$validator/extract.mjs" "$WORK_DIR" <"$WORK_DIR/rendered.yaml" || fail "extracting config and args"
 mapfile -t args <"$WORK_DIR/args"

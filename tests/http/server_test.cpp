@@ -40,6 +40,16 @@ HttpResponse test_handler(const HttpRequest& request) {
     response.body = stalled_body;
     return response;
   }
+  if (request.target == "/echo") {
+    response.body = std::make_shared<const std::string>(request.method + " body=" + request.body + "\n");
+    return response;
+  }
+  if (request.target == "/peer") {
+    response.body = std::make_shared<const std::string>("peer=" + request.peer_address + " authorization=" +
+                                                        request.authorization + " subject=" +
+                                                        request.client_cert_subject + "\n");
+    return response;
+  }
   if (request.target.starts_with("/custom")) {
     response.status = 404;
     response.content_type = "application/x-test";
@@ -110,7 +120,7 @@ TEST(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
   Server s(options);
   std::string requests;
   for (int i = 0; i < 50; ++i) requests += "GET /" + std::to_string(i) + " HTTP/1.1\r\nHost: t\r\n\r\n";
-  auto all = exchange(s.port(), requests + "GET /last HTTP/1.1\r\nConnection: close\r\n\r\n");
+  auto all = exchange(s.port(), requests + "GET /last HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(all.closed);
   std::size_t at = 0;
   for (int i = 0; i < 50; ++i) {
@@ -133,13 +143,32 @@ TEST(HttpServer, OversizedHeaderGets431) {
   options.max_request_bytes = 2048;
   Server s(options);
   auto fits =
-      exchange(s.port(), "GET / HTTP/1.1\r\nX-Big: " + std::string(1900, 'a') + "\r\nConnection: close\r\n\r\n");
+      exchange(s.port(), "GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(1900, 'a') + "\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(status_line(fits.data), "HTTP/1.1 200 OK");
   auto huge = exchange(s.port(), "GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
   EXPECT_EQ(status_line(huge.data), "HTTP/1.1 431 Request Header Fields Too Large");
   EXPECT_TRUE(huge.closed);
-  auto long_target = exchange(s.port(), "GET /" + std::string(4000, 'a') + " HTTP/1.1\r\n\r\n");
-  EXPECT_EQ(status_line(long_target.data), "HTTP/1.1 431 Request Header Fields Too Large");
+}
+
+// Issue 17, defect 9: a request line too long for the buffer is a URI too
+// long (414), not a header too large (431).
+TEST(HttpServer, OversizedRequestLineGets414) {
+  Server s;
+  auto long_target = exchange(s.port(), "GET /" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(status_line(long_target.data), "HTTP/1.1 414 URI Too Long");
+  EXPECT_TRUE(long_target.closed);
+}
+
+// Issue 17, defect 9: HTTP/9.9 is a version this server does not speak
+// (505); HTTP/1.1 without Host is malformed (400, RFC 9112 3.2).
+TEST(HttpServer, UnsupportedVersionGets505AndMissingHostGets400) {
+  Server s;
+  EXPECT_EQ(status_line(exchange(s.port(), "GET / HTTP/9.9\r\nHost: t\r\n\r\n").data),
+            "HTTP/1.1 505 HTTP Version Not Supported");
+  EXPECT_EQ(status_line(exchange(s.port(), "GET / HTTP/1.1\r\nConnection: close\r\n\r\n").data),
+            "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(status_line(exchange(s.port(), "GET / HTTP/1.0\r\n\r\n").data), "HTTP/1.0 200 OK");
+  EXPECT_EQ(s.server.stats().requests, 1u);
 }
 
 // Fields written one at a time, each followed by the first byte of the next,
@@ -151,7 +180,7 @@ TEST(HttpServer, HeaderBytesAreCountedAcrossReads) {
   options.max_header_count = 1000;  // only the byte limit applies here
   Server s(options);
   Client client = connect_to(s.port());
-  send_all(client, "GET / HTTP/1.1\r\nX");
+  send_all(client, "GET / HTTP/1.1\r\nHost: t\r\nX");
   const std::string field = "-Pad: " + std::string(400, 'p') + "\r\nX";
   int sent = 0;
   for (; sent < 200 && !readable(client, 1); ++sent) send_all(client, field);
@@ -164,10 +193,10 @@ TEST(HttpServer, TooManyHeadersGet431) {
   HttpServerOptions options;
   options.max_header_count = 10;
   Server s(options);
-  std::string ten = "GET / HTTP/1.1\r\n";
-  for (int i = 0; i < 9; ++i) ten += "X-H" + std::to_string(i) + ": v\r\n";
+  std::string ten = "GET / HTTP/1.1\r\nHost: t\r\n";  // Host, 8 more and Connection
+  for (int i = 0; i < 8; ++i) ten += "X-H" + std::to_string(i) + ": v\r\n";
   EXPECT_EQ(status_line(exchange(s.port(), ten + "Connection: close\r\n\r\n").data), "HTTP/1.1 200 OK");
-  std::string many = "GET / HTTP/1.1\r\n";
+  std::string many = "GET / HTTP/1.1\r\nHost: t\r\n";
   for (int i = 0; i < 20; ++i) many += "X-H" + std::to_string(i) + ": v\r\n";
   EXPECT_EQ(status_line(exchange(s.port(), many + "\r\n").data), "HTTP/1.1 431 Request Header Fields Too Large");
 }
@@ -177,21 +206,40 @@ TEST(HttpServer, GarbageGets400) {
   auto garbage = exchange(s.port(), "\x01\x02garbage\r\n\r\n");
   EXPECT_EQ(status_line(garbage.data), "HTTP/1.1 400 Bad Request");
   EXPECT_TRUE(garbage.closed);
-  EXPECT_EQ(status_line(exchange(s.port(), "GET / HTTP/1.1\r\nno colon here\r\n\r\n").data),
+  EXPECT_EQ(status_line(exchange(s.port(), "GET / HTTP/1.1\r\nHost: t\r\nno colon here\r\n\r\n").data),
             "HTTP/1.1 400 Bad Request");
   EXPECT_EQ(s.server.stats().requests, 0u);  // only requests the handler saw
 }
 
-TEST(HttpServer, RequestBodyGets413) {
+// Issue 17, defect 2: a small body reaches the handler, which judges the
+// method and path; only a body over max_body_bytes is 413.
+TEST(HttpServer, SmallBodiesReachTheHandlerAndOnlyLargeOnesGet413) {
+  HttpServerOptions options;
+  options.max_body_bytes = 16;
+  Server s(options);
+  auto sized = exchange(s.port(), "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+  EXPECT_EQ(status_line(sized.data), "HTTP/1.1 200 OK");
+  EXPECT_EQ(body_of(sized.data), "POST body=hello\n");
+  auto chunked = exchange(s.port(), "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                                    "5\r\nhello\r\n0\r\n\r\n");
+  EXPECT_EQ(body_of(chunked.data), "POST body=hello\n");
+  // A GET with a body: read (so the next request on the connection parses) and passed on.
+  Client client = connect_to(s.port());
+  send_all(client, "GET /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabcGET /echo HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(body_of(read_response(client)), "GET body=abc\n");
+  EXPECT_EQ(body_of(read_response(client)), "GET body=\n");
+  auto large = exchange(s.port(), "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 17\r\n\r\n" + std::string(17, 'x'));
+  EXPECT_EQ(status_line(large.data), "HTTP/1.1 413 Payload Too Large");
+  EXPECT_TRUE(large.closed);
+  auto large_chunked = exchange(s.port(), "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                          "10\r\n" + std::string(16, 'x') + "\r\n1\r\nx\r\n0\r\n\r\n");
+  EXPECT_EQ(status_line(large_chunked.data), "HTTP/1.1 413 Payload Too Large");
+}
+
+TEST(HttpServer, HandlerSeesThePeerAddressAndAuthorization) {
   Server s;
-  auto sized = exchange(s.port(), "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello");
-  EXPECT_EQ(status_line(sized.data), "HTTP/1.1 413 Payload Too Large");
-  EXPECT_TRUE(sized.closed);
-  auto chunked = exchange(s.port(), "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
-  EXPECT_EQ(status_line(chunked.data), "HTTP/1.1 413 Payload Too Large");
-  // An empty body is no body.
-  auto empty = exchange(s.port(), "POST / HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-  EXPECT_EQ(status_line(empty.data), "HTTP/1.1 200 OK");
+  auto reply = exchange(s.port(), "GET /peer HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer abc\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(body_of(reply.data), "peer=127.0.0.1 authorization=Bearer abc subject=\n");
 }
 
 TEST(HttpServer, HandlerExceptionGets500AndTheConnectionGoesOn) {
@@ -205,12 +253,12 @@ TEST(HttpServer, HandlerExceptionGets500AndTheConnectionGoesOn) {
   EXPECT_EQ(status_line(read_response(client)), "HTTP/1.1 500 Internal Server Error");
   send_all(client, "GET /fine HTTP/1.1\r\nHost: t\r\n\r\n");
   EXPECT_EQ(body_of(read_response(client)), "target=/fine accept= encoding=\n");
-  EXPECT_EQ(status_line(exchange(s.port(), "GET / HTTP/1.1\r\nConnection: close\r\n\r\n").data), "HTTP/1.1 200 OK");
+  EXPECT_EQ(status_line(exchange(s.port(), "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").data), "HTTP/1.1 200 OK");
 }
 
 TEST(HttpServer, OneMebibyteBodyIsWrittenWhole) {
   Server s;
-  auto big = exchange(s.port(), "GET /big HTTP/1.1\r\nConnection: close\r\n\r\n");
+  auto big = exchange(s.port(), "GET /big HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   EXPECT_NE(big.data.find("\r\nContent-Length: 1048576\r\n"), std::string::npos);
   EXPECT_TRUE(body_of(big.data) == *big_body) << "body of " << body_of(big.data).size() << " bytes differs";
 }
@@ -221,7 +269,7 @@ TEST(HttpServer, SharedBodyIsHeldUntilTheWriteCompletes) {
   Server s;
   ASSERT_EQ(stalled_body.use_count(), 1);
   Client client = connect_to(s.port());
-  send_all(client, "GET /stalled HTTP/1.1\r\nConnection: close\r\n\r\n");
+  send_all(client, "GET /stalled HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   // 32 MiB is far more than the socket buffers hold, so the write waits for us.
   ASSERT_TRUE(wait_for([] { return stalled_body.use_count() == 2; }));
   std::this_thread::sleep_for(50ms);
@@ -255,7 +303,7 @@ TEST(HttpServer, ListenAddressForms) {
     server.start();
     Client client = connect_to(server.port(), connect_host);
     if (client.fd < 0) return std::string("cannot connect");
-    send_all(client, "GET /x HTTP/1.1\r\nConnection: close\r\n\r\n");
+    send_all(client, "GET /x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     return status_line(read_until_close(client).data);
   };
   EXPECT_EQ(serves("127.0.0.1:0", "127.0.0.1"), "HTTP/1.1 200 OK");
@@ -280,7 +328,7 @@ TEST(HttpServer, MaxConnectionsRefusesTheEleventh) {
   for (int i = 0; i < 10; ++i) held.push_back(connect_to(s.port()));
   ASSERT_TRUE(wait_for([&] { return s.server.stats().connections_open == 10; }));
   Client extra = connect_to(s.port());
-  send_all(extra, "GET / HTTP/1.1\r\n\r\n");
+  send_all(extra, "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
   auto refused = read_until_close(extra);
   EXPECT_TRUE(refused.closed);
   EXPECT_EQ(refused.data, "");  // closed without an answer
@@ -289,7 +337,7 @@ TEST(HttpServer, MaxConnectionsRefusesTheEleventh) {
   // A freed slot is taken again.
   held.pop_back();
   ASSERT_TRUE(wait_for([&] { return s.server.stats().connections_open == 9; }));
-  EXPECT_EQ(status_line(exchange(s.port(), "GET / HTTP/1.1\r\nConnection: close\r\n\r\n").data), "HTTP/1.1 200 OK");
+  EXPECT_EQ(status_line(exchange(s.port(), "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").data), "HTTP/1.1 200 OK");
 }
 
 // The issue's requirement: 1,000 slow clients must not stop a fresh scrape
@@ -359,9 +407,9 @@ TEST(HttpServer, StopClosesEveryConnection) {
   auto server = std::make_unique<Server>();
   Client idle = connect_to(server->port());
   Client partial = connect_to(server->port());
-  send_all(partial, "GET / HTTP/1.1\r\n");
+  send_all(partial, "GET / HTTP/1.1\r\nHost: t\r\n");
   Client stalled = connect_to(server->port());
-  send_all(stalled, "GET /stalled HTTP/1.1\r\n\r\n");  // a write that waits for us
+  send_all(stalled, "GET /stalled HTTP/1.1\r\nHost: t\r\n\r\n");  // a write that waits for us
   ASSERT_TRUE(wait_for([&] { return server->server.stats().connections_open == 3; }));
   ASSERT_TRUE(wait_for([] { return stalled_body.use_count() == 2; }));
 
@@ -404,7 +452,7 @@ TEST(HttpServerDeathTest, AcceptPausesWhenOutOfDescriptorsAndRecovers) {
       std::_Exit(1);
     }
     clients.clear();  // descriptors come back; the queued connections are accepted and end
-    auto fresh = exchange(server.port(), "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    auto fresh = exchange(server.port(), "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     if (status_line(fresh.data) != "HTTP/1.1 200 OK") {
       std::fprintf(stderr, "after recovery: '%s'\n", fresh.data.c_str());
       std::_Exit(2);
