@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build test run bench docs package clean
+.PHONY: deps configure build test run bench docs rules package clean
 
 deps:
 	./scripts/install-deps.sh
@@ -26,6 +26,10 @@ bench: build
 # docs/metrics.md is generated from the metric catalogue.
 docs: build
 	./$(BUILD_DIR)/ainode catalogue > docs/metrics.md
+
+# The Kubernetes and Helm copies of deploy/prometheus/rules.
+rules:
+	python3 tools/rules/generate.py
 
 # Debian package of the binary, systemd unit and default config (CPack).
 package: build

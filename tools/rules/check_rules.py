@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Checks the alert rules against what ainode really exports and documents.
+
+Usage: check_rules.py RULES_DIR METRICS_MD RUNBOOKS_DIR TESTS_DIR
+
+- every ainode_* name in every expression is a metric of docs/metrics.md
+  (which is generated from the catalogue), so no rule watches a metric that
+  does not exist;
+- every alert has labels.severity (critical, warning or info), annotations
+  summary, description and runbook_url = docs/runbooks/<alert>.md, and that
+  runbook exists; no runbook is left without its alert;
+- every alert has a promtool test in which it fires and one in which it is
+  expected quiet.
+Prints one line per problem and exits 1 if there is any.
+"""
+import pathlib
+import re
+import sys
+
+import yaml
+
+# String literals (label values, regexes) are not metric names: a matcher
+# like job=~"ainode.*" must not count.
+STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
+METRIC = re.compile(r"(?<![A-Za-z0-9_:])ainode_[A-Za-z0-9_:]*")
+DOC_METRIC = re.compile(r"^\| `(ainode_[a-z0-9_]+)` \|", re.MULTILINE)
+SEVERITIES = {"critical", "warning", "info"}
+
+
+def metric_names(expr: str) -> set:
+    return set(METRIC.findall(STRING.sub('""', expr)))
+
+
+def main(rules_dir, metrics_md, runbooks_dir, tests_dir) -> int:
+    problems = []
+    known = set(DOC_METRIC.findall(pathlib.Path(metrics_md).read_text()))
+    if not known:
+        problems.append(f"{metrics_md}: no metric names found")
+    alerts = {}
+    for path in sorted(pathlib.Path(rules_dir).glob("*.rules.yml")):
+        for group in yaml.safe_load(path.read_text())["groups"]:
+            for rule in group["rules"]:
+                name = rule.get("alert") or rule.get("record")
+                where = f"{path.name}: {name}"
+                for metric in sorted(metric_names(rule["expr"]) - known):
+                    problems.append(f"{where}: {metric} is not in {metrics_md}")
+                if "alert" not in rule:
+                    continue
+                if name in alerts:
+                    problems.append(f"{where}: alert defined twice")
+                alerts[name] = where
+                severity = rule.get("labels", {}).get("severity")
+                if severity not in SEVERITIES:
+                    problems.append(f"{where}: severity {severity!r} is not one of {sorted(SEVERITIES)}")
+                annotations = rule.get("annotations", {})
+                for key in ("summary", "description", "runbook_url"):
+                    if not annotations.get(key):
+                        problems.append(f"{where}: no {key} annotation")
+                expected_url = f"docs/runbooks/{name}.md"
+                if annotations.get("runbook_url") != expected_url:
+                    problems.append(f"{where}: runbook_url is not {expected_url}")
+                runbook = pathlib.Path(runbooks_dir) / f"{name}.md"
+                if not runbook.is_file() or not runbook.read_text().strip():
+                    problems.append(f"{where}: runbook {runbook} missing or empty")
+    if not alerts:
+        problems.append(f"{rules_dir}: no alerts found")
+    for runbook in sorted(pathlib.Path(runbooks_dir).glob("*.md")):
+        if runbook.stem not in alerts and runbook.name != "README.md":
+            problems.append(f"{runbook}: no alert of that name")
+
+    fires, quiet = set(), set()
+    for path in sorted(pathlib.Path(tests_dir).glob("*.yml")):
+        for test in yaml.safe_load(path.read_text()).get("tests", []):
+            for case in test.get("alert_rule_test", []):
+                (fires if case.get("exp_alerts") else quiet).add(case["alertname"])
+    for name, where in sorted(alerts.items()):
+        if name not in fires:
+            problems.append(f"{where}: no promtool test in which it fires")
+        if name not in quiet:
+            problems.append(f"{where}: no promtool test in which it stays quiet")
+
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print(f"{len(alerts)} alerts: metrics documented, runbooks present, each tested firing and quiet")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 5:
+        sys.exit(__doc__)
+    sys.exit(main(*sys.argv[1:]))
