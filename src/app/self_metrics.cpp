@@ -55,6 +55,9 @@ const MetricDesc kDegradationScore{"ainode_degradation_score", MetricType::gauge
 
 const MetricDesc kHttpRejected{"ainode_http_connections_rejected_total", MetricType::counter, "",
                                "Connections closed unanswered because web.max_connections were open."};
+const MetricDesc kTlsHandshakeErrors{"ainode_http_tls_handshake_errors_total", MetricType::counter, "",
+                                     "TLS handshakes that failed or timed out (no or untrusted client certificate, "
+                                     "plain HTTP to the TLS port, protocol or cipher mismatch)."};
 const MetricDesc kWebConfigReloadSuccess{"ainode_web_config_reload_success", MetricType::gauge, "",
                                          "1 if the last load of --web.config.file succeeded, 0 if it was refused "
                                          "(the previous config stays in force; /v1/status says why)."};
@@ -69,7 +72,8 @@ std::vector<const MetricDesc*> self_metric_descriptors() {
   return {&kCollectorDuration, &kCollectorSuccess, &kCollectorErrors,   &kCollectorTimeouts,  &kCollectorLastSuccess,
           &kBuildInfo,         &kStartTime,        &kSnapshotTimestamp, &kCollectionDuration, &kHealthScore,
           &kNodePower,         &kNodeEnergy,       &kEnvelope,          &kEnvelopeExceeded,   &kDegradationSignal,
-          &kDegradationValue,  &kDegradationScore, &kHttpRejected,       &kWebConfigReloadSuccess};
+          &kDegradationValue,  &kDegradationScore, &kHttpRejected,       &kWebConfigReloadSuccess,
+          &kTlsHandshakeErrors};
 }
 
 void add_self_metrics(const SelfMetricInputs& inputs, MetricSet& out) {
@@ -98,6 +102,7 @@ void add_self_metrics(const SelfMetricInputs& inputs, MetricSet& out) {
   if (inputs.http) {
     out.add(kHttpRejected, static_cast<double>(inputs.http->connections_rejected));
     out.add(kWebConfigReloadSuccess, inputs.http->web_config_reload_success ? 1 : 0);
+    out.add(kTlsHandshakeErrors, static_cast<double>(inputs.http->tls_handshake_errors));
   }
 }
 

@@ -17,6 +17,7 @@ std::vector<const MetricDesc*> self_metric_descriptors();
 struct HttpSelfStats {
   std::uint64_t connections_rejected = 0;
   bool web_config_reload_success = true;
+  std::uint64_t tls_handshake_errors = 0;
 };
 
 struct SelfMetricInputs {

@@ -24,7 +24,9 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::build(CycleResult&& cycle) {
 
   std::optional<HttpSelfStats> http;
   if (http_server_) {
-    http = HttpSelfStats{http_server_->stats().connections_rejected, http_server_->web_config_status().reload_success};
+    auto stats = http_server_->stats();
+    http = HttpSelfStats{stats.connections_rejected, http_server_->web_config_status().reload_success,
+                         stats.tls_handshake_errors};
   }
   MetricSet self;
   add_self_metrics(SelfMetricInputs{snapshot->collectors, start_time_, snapshot->taken_at, cycle.collect_seconds,

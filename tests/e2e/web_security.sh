@@ -123,6 +123,19 @@ if https --cert "$TLS/intruder.crt" --key "$TLS/client.key" "$MTLS/metrics" >/de
   fail "a certificate not issued by client_ca_file was accepted"
 fi
 echo "mTLS: client certificate 200, none refused at the handshake ($(head -c 120 "$WORK_DIR/no-cert.err"))"
+# The verified certificate is the control API's identity for its caller.
+[ "$(https --cert "$TLS/client.crt" --key "$TLS/client.key" "$MTLS/v1/control/whoami")" = 200 ] ||
+  fail "whoami over mTLS"
+grep -q '"method": "client_certificate"' "$WORK_DIR/body" || { cat "$WORK_DIR/body"; fail "mTLS identity not seen by the control API"; }
+# The refused handshakes are counted (from the next snapshot on).
+counted=""
+for _ in $(seq 1 30); do
+  https --cert "$TLS/client.crt" --key "$TLS/client.key" "$MTLS/metrics" >/dev/null 2>&1 || true
+  counted=$(grep -E '^ainode_http_tls_handshake_errors_total [2-9]' "$WORK_DIR/body" || true)
+  [ -n "$counted" ] && break
+  sleep 0.2
+done
+[ -n "$counted" ] || fail "refused TLS handshakes are not counted in ainode_http_tls_handshake_errors_total"
 
 # --- 3. a real Prometheus scrapes both ----------------------------------------
 prom_port=$(free_port)
