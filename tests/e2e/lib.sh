@@ -81,3 +81,22 @@ normalize_metrics() {
     -e 's/^(ainode_(buffer_disk_bytes|buffer_write_seconds_total|collector_duration_seconds|collector_last_success_timestamp_seconds|start_time_seconds|snapshot_timestamp_seconds|collection_duration_seconds|time_seconds|filesystem_(size|free|avail)_bytes|filesystem_files|filesystem_files_free)(\{[^}]*\})?) .*/\1 <varies>/' \
     -e 's/^(ainode_build_info\{version="[^"]*",revision=")[^"]*"/\1<revision>"/'
 }
+
+# Starts Debian's Prometheus on a free loopback port with
+# $WORK_DIR/prometheus.yml and its data in $WORK_DIR/tsdb; sets PROM to its
+# URL once it is ready.
+start_prometheus() {
+  local port
+  port=$(free_port)
+  prometheus --config.file="$WORK_DIR/prometheus.yml" --storage.tsdb.path="$WORK_DIR/tsdb" \
+    --web.listen-address="127.0.0.1:$port" "$@" >"$WORK_DIR/prometheus.log" 2>&1 &
+  BACKGROUND_PIDS+=($!)
+  PROM="http://127.0.0.1:$port"
+  wait_for_url "$PROM/-/ready" 30
+}
+
+# The first value of an instant PromQL query against $PROM, "" when empty.
+prom_query() {
+  curl -fsS --get "$PROM/api/v1/query" --data-urlencode "query=$1" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")'
+}

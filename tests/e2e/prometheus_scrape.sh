@@ -11,7 +11,6 @@ start_agent scraped $(fixture_flags)
 agent_address=${AGENT_URL#http://}
 expected=$(awk '/^MemTotal:/ {printf "%.0f", $2 * 1024}' "$FIXTURES/proc/meminfo")
 
-prom_port=$(free_port)
 cat >"$WORK_DIR/prometheus.yml" <<YAML
 global:
   scrape_interval: 1s
@@ -21,25 +20,17 @@ scrape_configs:
     static_configs:
       - targets: ['$agent_address']
 YAML
-prometheus --config.file="$WORK_DIR/prometheus.yml" --storage.tsdb.path="$WORK_DIR/tsdb" \
-  --web.listen-address="127.0.0.1:$prom_port" >"$WORK_DIR/prometheus.log" 2>&1 &
-BACKGROUND_PIDS+=($!)
-PROM="http://127.0.0.1:$prom_port"
-wait_for_url "$PROM/-/ready" 30
+start_prometheus
 
-query() {
-  curl -fsS --get "$PROM/api/v1/query" --data-urlencode "query=$1" |
-    python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")'
-}
 
 for _ in $(seq 1 60); do
-  value=$(query 'ainode_memory_total_bytes{job="ainode"}')
+  value=$(prom_query 'ainode_memory_total_bytes{job="ainode"}')
   [ -n "$value" ] && break
   sleep 0.5
 done
 [ -n "$value" ] || { tail -20 "$WORK_DIR/prometheus.log" >&2; fail "Prometheus never stored ainode_memory_total_bytes"; }
 [ "$value" = "$expected" ] || fail "PromQL returned $value, fixture says $expected"
-up=$(query 'up{job="ainode"}')
+up=$(prom_query 'up{job="ainode"}')
 [ "$up" = 1 ] || fail "up{job=\"ainode\"} is '$up'"
 health=$(curl -fsS "$PROM/api/v1/targets" | python3 -c 'import json,sys; t=json.load(sys.stdin)["data"]["activeTargets"]; print(t[0]["health"], t[0]["lastError"])')
 [ "$health" = "up " ] || fail "target health: $health"

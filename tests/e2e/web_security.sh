@@ -138,7 +138,6 @@ done
 [ -n "$counted" ] || fail "refused TLS handshakes are not counted in ainode_http_tls_handshake_errors_total"
 
 # --- 3. a real Prometheus scrapes both ----------------------------------------
-prom_port=$(free_port)
 cat >"$WORK_DIR/prometheus.yml" <<YAML
 global:
   scrape_interval: 1s
@@ -162,19 +161,11 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:$mtls_port']
 YAML
-prometheus --config.file="$WORK_DIR/prometheus.yml" --storage.tsdb.path="$WORK_DIR/tsdb" \
-  --web.listen-address="127.0.0.1:$prom_port" >"$WORK_DIR/prometheus.log" 2>&1 &
-BACKGROUND_PIDS+=($!)
-PROM="http://127.0.0.1:$prom_port"
-wait_for_url "$PROM/-/ready" 30
-query() {
-  curl -fsS --get "$PROM/api/v1/query" --data-urlencode "query=$1" |
-    python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")'
-}
+start_prometheus
 for job in basic mtls; do
   value=""
   for _ in $(seq 1 60); do
-    value=$(query "up{job=\"$job\"} and on() ainode_memory_total_bytes{job=\"$job\"} > 0")
+    value=$(prom_query "up{job=\"$job\"} and on() ainode_memory_total_bytes{job=\"$job\"} > 0")
     [ "$value" = 1 ] && break
     sleep 0.5
   done
