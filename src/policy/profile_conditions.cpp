@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <map>
 #include <sstream>
 #include <utility>
 
@@ -95,12 +96,13 @@ std::string threshold_text(const Threshold& threshold) {
 
 // Lower bound `above` and upper bound `below` that no value can satisfy
 // together ("avg_above: 0.6" with "avg_below: 0.4").
-void check_range(ProfileYamlWalker& walker, const ProfileCondition& condition, const std::optional<Threshold>& above,
-                 std::string_view above_name, const std::optional<Threshold>& below, std::string_view below_name,
-                 const std::string& key) {
+// Reported at the lower bound's line.
+void check_range(ProfileYamlWalker& walker, const std::map<std::string, int>& field_lines,
+                 const std::optional<Threshold>& above, const std::string& above_name,
+                 const std::optional<Threshold>& below, const std::string& below_name, const std::string& key) {
   if (!above || !below || above->envelope != below->envelope) return;
   if (above->envelope || above->value >= below->value) {
-    walker.error(condition.line, key + "." + std::string(above_name),
+    walker.error(field_lines.at(above_name), key + "." + above_name,
                  "contradicts " + std::string(below_name) + ": no value is above " + threshold_text(*above) +
                      " and below " + threshold_text(*below));
   }
@@ -139,8 +141,10 @@ std::optional<ProfileCondition> parse_condition(ProfileYamlWalker& walker, const
   bool numeric = is_numeric(condition.signal);
   std::string signal_name(to_string(condition.signal));
   int window_line = 0, windowed_line = 0, instant_line = 0;
+  std::map<std::string, int> field_lines;
   walker.for_each_entry(item, key, [&](const std::string& name, const std::string& field, const YAML::Node& value,
                                        int line) {
+    field_lines[name] = line;
     auto threshold = [&](std::optional<Threshold>& slot, int& family_line) {
       if (!numeric) {
         walker.error(line, field, signal_name + " has no " + name + " (see docs/policies.md)");
@@ -204,11 +208,11 @@ std::optional<ProfileCondition> parse_condition(ProfileYamlWalker& walker, const
     if (windowed_line == 0 && instant_line != 0 && condition.window) {
       walker.error(window_line, key + ".window", "above/below compare the latest reading; remove the window or use avg_*/max_*");
     }
-    check_range(walker, condition, condition.avg_above, "avg_above", condition.avg_below, "avg_below", key);
-    check_range(walker, condition, condition.max_above, "max_above", condition.max_below, "max_below", key);
-    check_range(walker, condition, condition.above, "above", condition.below, "below", key);
+    check_range(walker, field_lines, condition.avg_above, "avg_above", condition.avg_below, "avg_below", key);
+    check_range(walker, field_lines, condition.max_above, "max_above", condition.max_below, "max_below", key);
+    check_range(walker, field_lines, condition.above, "above", condition.below, "below", key);
     // The average never exceeds the maximum: avg above X with max below X is empty.
-    check_range(walker, condition, condition.avg_above, "avg_above", condition.max_below, "max_below", key);
+    check_range(walker, field_lines, condition.avg_above, "avg_above", condition.max_below, "max_below", key);
   } else if (condition.window) {
     walker.error(window_line, key + ".window", signal_name + " takes no window; spec.for says how long it must hold");
   } else if (condition.signal == PolicySignal::time_of_day && !condition.between) {

@@ -89,7 +89,7 @@ class DocumentParser {
         walker_.unknown(line, key, "name, labels, annotations");
       }
     });
-    if (node.IsMap() && !named) walker_.error(node, "metadata.name", "missing required field");
+    if (node.IsMap() && !named) walker_.error(profile_.line_of("metadata"), "metadata.name", "missing required field");
   }
 
   void parse_spec(const YAML::Node& node) {
@@ -129,8 +129,10 @@ class DocumentParser {
       }
     });
     if (!node.IsMap()) return;
-    if (!selector) walker_.error(node, "spec.selector", "missing required field (selector: {gpus: all} for every GPU)");
-    if (!then) walker_.error(node, "spec.then", "missing required field (the action, e.g. power_limit: 250W)");
+    // Reported at the `spec:` line: the mapping's own mark is its first key.
+    int spec_line = profile_.line_of("spec");
+    if (!selector) walker_.error(spec_line, "spec.selector", "missing required field (selector: {gpus: all} for every GPU)");
+    if (!then) walker_.error(spec_line, "spec.then", "missing required field (the action, e.g. power_limit: 250W)");
     check_spec_consistency();
   }
 

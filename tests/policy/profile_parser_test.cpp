@@ -223,9 +223,9 @@ TEST(ProfileParser, MissingRequiredFields) {
               ElementsAre("p.yaml:1: apiVersion: missing required field (apiVersion: ainode.io/v1)"));
   EXPECT_THAT(errors_of("apiVersion: ainode.io/v1\nkind: EfficiencyProfile\nmetadata: {}\nspec:\n  then: {power_limit: 1W}\n"),
               ElementsAre("p.yaml:3: metadata.name: missing required field",
-                          HasSubstr("p.yaml:5: spec.selector: missing required field")));
+                          HasSubstr("p.yaml:4: spec.selector: missing required field")));
   EXPECT_THAT(errors_of("apiVersion: ainode.io/v1\nkind: EfficiencyProfile\nmetadata: {name: x}\nspec:\n  selector: {gpus: all}\n"),
-              ElementsAre(HasSubstr("p.yaml:5: spec.then: missing required field")));
+              ElementsAre(HasSubstr("p.yaml:4: spec.then: missing required field")));
   EXPECT_THAT(errors_of(when_of("    - window: 1m\n      avg_below: 0.5\n")),
               ElementsAre(HasSubstr("p.yaml:9: spec.when[0].signal: missing required field")));
   EXPECT_THAT(errors_of(profile_with("", "    locked_clocks: {min_mhz: 900}\n")),
@@ -326,7 +326,7 @@ TEST(ProfileParser, ComparisonsNeedTheRightWindow) {
 
 TEST(ProfileParser, ContradictoryConditions) {
   EXPECT_THAT(errors_of(when_of("    - signal: gpu.utilization\n      window: 1m\n      avg_above: 0.6\n      avg_below: 0.4\n")),
-              ElementsAre("p.yaml:9: spec.when[0].avg_above: contradicts avg_below: no value is above 0.6 and below 0.4"));
+              ElementsAre("p.yaml:11: spec.when[0].avg_above: contradicts avg_below: no value is above 0.6 and below 0.4"));
   EXPECT_THAT(errors_of(when_of("    - {signal: gpu.power, window: 1m, max_above: 300W, max_below: 300W}\n")),
               ElementsAre(HasSubstr("max_above: contradicts max_below")));
   EXPECT_THAT(errors_of(when_of("    - {signal: gpu.temperature, above: 90, below: 80}\n")),
