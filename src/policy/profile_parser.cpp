@@ -348,7 +348,7 @@ ProfileParseResult parse_profile(std::string_view yaml, const std::string& file)
   ProfileYamlWalker walker(file, result.errors);
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(std::string(yaml));
+    documents = load_all_documents(std::string(yaml));
   } catch (const YAML::Exception& error) {
     walker.error(error.mark.line >= 0 ? error.mark.line + 1 : 0, "", "invalid YAML: " + error.msg);
     return result;

@@ -2,11 +2,49 @@
 
 #include <cmath>
 #include <set>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "config/duration.hpp"
 #include "core/text.hpp"
 
 namespace ainode {
+
+namespace {
+
+// Sees only where each document starts.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> last_start;
+  void OnDocumentStart(const YAML::Mark& mark) override { last_start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+}  // namespace
+
+std::vector<YAML::Node> load_all_documents(const std::string& text) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentStarts starts;
+  // Every real document consumes input, so there are at most size + 1.
+  for (std::size_t documents = 0;; ++documents) {
+    std::optional<YAML::Mark> previous = starts.last_start;
+    if (!parser.HandleNextDocument(starts)) break;
+    bool stuck = previous && starts.last_start && starts.last_start->pos == previous->pos;
+    if (stuck || documents > text.size() + 1) {
+      throw YAML::ParserException(starts.last_start.value_or(YAML::Mark::null_mark()), "unexpected content (no progress)");
+    }
+  }
+  return YAML::LoadAll(text);
+}
 
 int yaml_line(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
 

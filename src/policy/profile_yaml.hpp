@@ -15,6 +15,14 @@
 
 namespace ainode {
 
+// YAML::LoadAll, guarded: yaml-cpp 0.7's LoadAll loops forever, growing
+// memory, on some invalid input (",x": a flow entry in block context is
+// never consumed, so every call yields another empty document at the same
+// place). Found by fuzz/profile_fuzz.cpp. A first pass over the parser's
+// events stops when a document starts where the previous one did, and
+// throws YAML::ParserException at that mark; only then is LoadAll called.
+std::vector<YAML::Node> load_all_documents(const std::string& text);
+
 // 1-based line of a node, 0 when yaml-cpp has no mark (a missing node).
 int yaml_line(const YAML::Node& node);
 

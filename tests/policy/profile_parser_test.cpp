@@ -202,6 +202,13 @@ TEST(ProfileParser, InvalidYamlNamesTheLine) {
               ElementsAre(HasSubstr("p.yaml:3: invalid YAML:")));
 }
 
+// yaml-cpp 0.7's LoadAll never returns on these (found by fuzzing); the
+// parser must report them instead of hanging.
+TEST(ProfileParser, InputThatHangsYamlCppLoadAllIsAnError) {
+  EXPECT_THAT(errors_of(",apia"), ElementsAre("p.yaml:1: invalid YAML: unexpected content (no progress)"));
+  EXPECT_THAT(errors_of(profile_with("") + "---\n, x\n"), ElementsAre(HasSubstr("invalid YAML")));
+}
+
 TEST(ProfileParser, UnknownFieldsAtEveryLevel) {
   EXPECT_THAT(errors_of(profile_with("  colour: blue\n")),
               ElementsAre(HasSubstr("p.yaml:8: spec.colour: unknown field (expected one of: mode, priority")));
