@@ -5,6 +5,7 @@
 #include "app/agent.hpp"
 #include "app/audit_command.hpp"
 #include "app/events_command.hpp"
+#include "app/policy_command.hpp"
 #include "config/duration.hpp"
 #include "core/state_dir.hpp"
 #include "app/builtin_collectors.hpp"
@@ -56,6 +57,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command_line.command == Command::events) return run_events_command(command_line.events);
+  if (command_line.command == Command::policy_check) {
+    return run_policy_check(command_line.policy_check, std::cout, std::cerr);
+  }
 
   LoadedConfig loaded;
   try {

@@ -101,6 +101,18 @@ CommandLine parse_command_line(int argc, const char* const* argv, const std::vec
   audit->add_option("--file", result.audit_file, "The audit log (default: control.audit_log or <state.dir>/audit.log)");
   audit->add_flag("--json", result.audit_json, "The records as stored, one JSON object per line");
 
+  auto* policy = app.add_subcommand("policy", "Efficiency profile tools");
+  policy->require_subcommand(1);
+  auto* policy_check = policy->add_subcommand("check", "Validate EfficiencyProfile files offline (exit 1 when any is invalid)");
+  policy_check->add_option("files", result.policy_check.files, "Profile files (YAML, several profiles per file with ---)")
+      ->required();
+  unsigned policy_gpus = 0;
+  double policy_min_watts = 0, policy_max_watts = 0, policy_default_watts = 0;
+  auto* gpus_option = policy_check->add_option("--gpus", policy_gpus, "Also check against N GPUs (indices 0..N-1) with these limits");
+  auto* min_option = policy_check->add_option("--min-watts", policy_min_watts, "The GPUs' lowest power limit (NVML constraint)");
+  auto* max_option = policy_check->add_option("--max-watts", policy_max_watts, "The GPUs' highest power limit (NVML constraint)");
+  auto* default_option = policy_check->add_option("--default-watts", policy_default_watts, "The GPUs' default power limit, for \"60%\" limits");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -113,6 +125,13 @@ CommandLine parse_command_line(int argc, const char* const* argv, const std::vec
   if (catalogue->parsed()) result.command = Command::catalogue;
   if (events->parsed()) result.command = Command::events;
   if (audit->parsed()) result.command = Command::audit;
+  if (policy_check->parsed()) {
+    result.command = Command::policy_check;
+    if (gpus_option->count() > 0) result.policy_check.gpus = policy_gpus;
+    if (min_option->count() > 0) result.policy_check.min_watts = policy_min_watts;
+    if (max_option->count() > 0) result.policy_check.max_watts = policy_max_watts;
+    if (default_option->count() > 0) result.policy_check.default_watts = policy_default_watts;
+  }
   return result;
 }
 

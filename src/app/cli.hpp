@@ -4,11 +4,12 @@
 #include <vector>
 
 #include "app/events_command.hpp"
+#include "app/policy_command.hpp"
 #include "config/settings.hpp"
 
 namespace ainode {
 
-enum class Command { run, config_show, catalogue, events, audit, exit };
+enum class Command { run, config_show, catalogue, events, audit, policy_check, exit };
 
 struct CommandLine {
   Command command = Command::run;
@@ -19,6 +20,7 @@ struct CommandLine {
   std::string audit_file;       // `ainode audit --file`
   std::string audit_since;      // `ainode audit --since 1h`
   bool audit_json = false;
+  PolicyCheckOptions policy_check;  // `ainode policy check FILE…`
 };
 
 CommandLine parse_command_line(int argc, const char* const* argv, const std::vector<Setting>& settings);
