@@ -3,19 +3,11 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/unix_millis.hpp"
 #include "remote_write/snappy_block.hpp"
 #include "remote_write/write_request.hpp"
 
 namespace ainode {
-
-namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 Buffer::Buffer(BufferOptions options) : options_(std::move(options)) {
   if (options_.directory.empty()) {
@@ -92,8 +84,7 @@ void Buffer::run() {
 
 void Buffer::write(const Snapshot& snapshot) {
   auto started = std::chrono::steady_clock::now();
-  auto taken_at_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(snapshot.taken_at.time_since_epoch()).count();
+  auto taken_at_ms = unix_millis(snapshot.taken_at);
   auto encoded = encode_cycle(snapshot.families, taken_at_ms);
   StoredCycle cycle{0, taken_at_ms, encoded.samples, snappy_block_compress(encoded.bytes)};
   std::lock_guard lock(store_mutex_);
@@ -129,7 +120,7 @@ void Buffer::store(StoredCycle cycle) {
 void Buffer::to_memory(StoredCycle cycle) {
   memory_bytes_ += static_cast<std::int64_t>(cycle.data.size());
   memory_.push_back(std::move(cycle));
-  std::int64_t oldest_allowed = now_ms() - options_.max_age.count();
+  std::int64_t oldest_allowed = unix_millis_now() - options_.max_age.count();
   while (!memory_.empty() && (memory_bytes_ > std::min(options_.memory_max_bytes, options_.max_bytes) ||
                               memory_.front().taken_at_ms < oldest_allowed)) {
     const auto& front = memory_.front();
@@ -161,7 +152,7 @@ void Buffer::try_disk_again() {
 }
 
 void Buffer::evict_disk() {
-  for (const auto& evicted : log_.evict(options_.max_bytes, now_ms() - options_.max_age.count())) {
+  for (const auto& evicted : log_.evict(options_.max_bytes, unix_millis_now() - options_.max_age.count())) {
     note_evicted(evicted.seq, evicted.samples, evicted.too_old ? "max_age" : "max_bytes");
   }
 }

@@ -5,6 +5,8 @@
 
 #include <toml++/toml.h>
 
+#include "twin/scenario_file.hpp"
+
 #include "gpu/nvml/nvml_abi.hpp"
 
 namespace ainode::sim {
@@ -175,13 +177,7 @@ twin::Workload workload_of(const Reader& r) {
 }  // namespace
 
 Scenario load_scenario(const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& error) {
-    throw std::runtime_error(path + ":" + std::to_string(error.source().begin.line) + ": " +
-                             std::string(error.description()));
-  }
+  toml::table root = twin::parse_scenario_file(path);
   Scenario scenario;
   if (const toml::table* driver = root.get_as<toml::table>("driver")) {
     Reader r(*driver, path);

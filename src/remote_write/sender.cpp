@@ -5,20 +5,12 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/unix_millis.hpp"
 #include "remote_write/retry_policy.hpp"
 #include "remote_write/snappy_block.hpp"
 #include "remote_write/write_request.hpp"
 
 namespace ainode {
-
-namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 RemoteWriteSender::RemoteWriteSender(Buffer& buffer, RemoteWriteEndpoint endpoint, const RemoteWriteConfig& config,
                                      PostFunction post)
@@ -86,7 +78,7 @@ std::chrono::milliseconds RemoteWriteSender::send_once() {
     buffer_.wait_for(position_, std::chrono::seconds(1));
     return std::chrono::milliseconds(0);
   }
-  BatchBuilder batch(endpoint_.external_labels, now_ms() - config_.max_sample_age.count());
+  BatchBuilder batch(endpoint_.external_labels, unix_millis_now() - config_.max_sample_age.count());
   std::int64_t corrupt = 0;
   for (const auto& cycle : cycles) {
     auto raw = snappy_block_uncompress(cycle.data);

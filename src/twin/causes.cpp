@@ -4,6 +4,8 @@
 
 #include <toml++/toml.h>
 
+#include "twin/scenario_file.hpp"
+
 namespace ainode::twin {
 
 namespace {
@@ -111,13 +113,7 @@ const std::vector<Cause>& all_causes() {
 }
 
 Causes load_causes(const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& error) {
-    throw std::runtime_error(path + ":" + std::to_string(error.source().begin.line) + ": " +
-                             std::string(error.description()));
-  }
+  toml::table root = parse_scenario_file(path);
   Causes out;
   each_table(path, root, "fault", [&](const toml::table& t) {
     Fault f;

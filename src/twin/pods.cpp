@@ -4,16 +4,12 @@
 
 #include <toml++/toml.h>
 
+#include "twin/scenario_file.hpp"
+
 namespace ainode::twin {
 
 std::vector<PodSpec> load_pods(const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& error) {
-    throw std::runtime_error(path + ":" + std::to_string(error.source().begin.line) + ": " +
-                             std::string(error.description()));
-  }
+  toml::table root = parse_scenario_file(path);
   std::vector<PodSpec> pods;
   const toml::array* array = root.get_as<toml::array>("pods");
   if (array == nullptr) return pods;
@@ -42,7 +38,7 @@ std::vector<PodSpec> load_pods(const std::string& path) {
 }
 
 unsigned load_gpu_count(const std::string& path) {
-  toml::table root = toml::parse_file(path);
+  toml::table root = parse_scenario_file(path);
   unsigned count = 0;
   if (const toml::array* gpus = root.get_as<toml::array>("gpus")) {
     for (const auto& node : *gpus) {
