@@ -143,7 +143,9 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
     }
     if (events) return recent_events_response(*options.events, request);
     const auto& builtin = builtin_routes();
-    bool known = path == options.telemetry_path || std::find(builtin.begin(), builtin.end(), path) != builtin.end();
+    auto json_view = options.json_views.find(path);
+    bool known = path == options.telemetry_path || std::find(builtin.begin(), builtin.end(), path) != builtin.end() ||
+                 json_view != options.json_views.end();
     if (!known) return text_response(404, "not found\n");
     if (request.method != "GET" && request.method != "HEAD") {
       auto response = text_response(405, "method not allowed\n");
@@ -158,6 +160,7 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
       return response;
     }
     if (path == "/v1/query_range") return query_range_response(options.buffer, request);
+    if (json_view != options.json_views.end()) return json_response(json_view->second(request));
     auto snapshot = store.latest();
     if (path == "/readyz") {
       if (!snapshot) return not_ready();

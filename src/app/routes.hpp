@@ -3,9 +3,13 @@
 // /readyz, /v1/status (and /status), /v1/events, /v1/control/*, and a small
 // index page.
 #include <chrono>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "app/snapshot_store.hpp"
 #include "control/control_api.hpp"
@@ -27,6 +31,10 @@ struct RouteOptions {
   EventStreamOptions event_stream_options{};
   ControlApi* control = nullptr;
   Buffer* buffer = nullptr;  // /v1/query_range reads it; null = buffer disabled
+  // Read-only JSON endpoints of the automation half (/v1/rca, /v1/policies,
+  // ...), answered for GET and HEAD by the reader that owns the data. Each
+  // path must also be listed in builtin_routes() so it is reserved.
+  std::map<std::string, std::function<nlohmann::json(const HttpRequest&)>, std::less<>> json_views{};
 };
 
 HttpHandler make_routes(const SnapshotStore& store, RouteOptions options);

@@ -219,3 +219,16 @@ TEST(Routes, QueryRangeReadsTheBuffer) {
   EXPECT_EQ(nlohmann::json::parse(*bad.body)["error"], "metric is required");
   EXPECT_EQ(get(handler, "/v1/query_range?metric=%zz").status, 400u);
 }
+
+TEST(Routes, JsonViewsAnswerGetBeforeTheFirstSnapshot) {
+  SnapshotStore store;
+  RouteOptions options = options_for("/metrics");
+  options.json_views["/v1/example"] = [](const HttpRequest& request) {
+    return nlohmann::json{{"target", request.target}};
+  };
+  auto handler = make_routes(store, options);
+  auto response = get(handler, "/v1/example?x=1");
+  ASSERT_EQ(response.status, 200u);
+  EXPECT_EQ(nlohmann::json::parse(*response.body)["target"], "/v1/example?x=1");
+  EXPECT_EQ(get(handler, "/v1/example/more").status, 404u);
+}
