@@ -16,6 +16,7 @@
 #include "control/token_file.hpp"
 #include "core/scheduler.hpp"
 #include "core/state_dir.hpp"
+#include "efficiency/model_efficiency.hpp"
 #include "events/event_metrics.hpp"
 #include "events/snapshot_events.hpp"
 #include "http/server.hpp"
@@ -155,6 +156,8 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   SnapshotBuilder builder(start_time, static_cast<double>(config.power.node_envelope_watts));
   builder.add_contributor([&](MetricSet& out) { add_event_metrics(events, event_streams, out); });
   builder.add_contributor([&](MetricSet& out) { add_control_metrics(control, audit, out); });
+  ModelEfficiency model_efficiency(config.app.endpoints, config.app.window);  // tokens per joule (issue 12)
+  builder.add_contributor([&](MetricSet& out) { model_efficiency.contribute(out); });
   ConfigReloader reloader(settings, config, std::move(loader));
   add_reload_targets(reloader, control, builder);
   register_builtin_control_actions(control, reloader, events);
@@ -168,6 +171,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
                         auto snapshot = builder.build(std::move(cycle));
                         store.publish(snapshot);
                         for (auto& event : event_deriver.derive(*snapshot)) events.publish(std::move(event));
+                        model_efficiency.observe(*snapshot);
                         data_plane.append(std::move(snapshot));
                       });
 

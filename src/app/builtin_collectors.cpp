@@ -1,5 +1,6 @@
 #include "app/builtin_collectors.hpp"
 
+#include "collectors/app/app_collector.hpp"
 #include "collectors/cpu/cpu_collector.hpp"
 #include "collectors/disk/disk_collector.hpp"
 #include "collectors/filesystem/filesystem_collector.hpp"
@@ -69,6 +70,11 @@ const std::vector<CollectorFactory>& builtin_collectors() {
          return std::make_unique<KubeletCollector>(shared.pod_resources, text::split_list(c.k8s.gpu_resource_names),
                                                    std::move(summary));
        }},
+      {"app", "Model servers' token and request counters per model (app.endpoints; tokens per joule)", true,
+       [](const Config& c, const SharedSources&) {
+         return std::make_unique<AppCollector>(c.app.endpoints, c.app.timeout,
+                                               static_cast<std::size_t>(c.app.max_body_bytes), c.collect.interval);
+       }},
   };
   return factories;
 }
@@ -97,6 +103,8 @@ std::vector<std::unique_ptr<Collector>> make_enabled_collectors(const Config& co
   }
   std::vector<std::unique_ptr<Collector>> collectors;
   for (const auto& factory : builtin_collectors()) {
+    // With no model server configured the app collector has nothing to do.
+    if (factory.name == "app" && config.app.endpoints.empty()) continue;
     if (is_enabled(config, factory)) collectors.push_back(factory.make(config, sources));
   }
   return collectors;

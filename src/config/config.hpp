@@ -185,6 +185,24 @@ struct RemoteWriteConfig {
   Duration max_backoff = std::chrono::seconds(30);
 };
 
+// One model server scraped by the app collector (docs/model-efficiency.md):
+// `url` is its Prometheus /metrics page. Its energy comes from the GPUs of
+// `pod` (PodResources, or its processes on a time-sliced GPU) or from
+// `gpus` (indices or UUIDs); with neither, from the node's power.
+struct AppEndpoint {
+  std::string url;
+  std::string namespace_name, pod;
+  std::vector<std::string> gpus;
+};
+
+// The app collector and the tokens-per-joule join (issue 12).
+struct AppConfig {
+  std::vector<AppEndpoint> endpoints;
+  Duration timeout = std::chrono::seconds(2);     // one scrape, connect to last byte
+  std::int64_t max_body_bytes = 16 * 1024 * 1024;  // a larger page is refused, not parsed
+  Duration window = std::chrono::minutes(5);       // of ainode_model_tokens_per_joule
+};
+
 struct Config {
   WebConfig web;
   StateConfig state;
@@ -204,6 +222,7 @@ struct Config {
   KubeletConfig kubelet;
   BufferConfig buffer;
   RemoteWriteConfig remote_write;
+  AppConfig app;
   std::string config_file;  // the TOML file that was read, or "" for none
 };
 

@@ -9,6 +9,7 @@
 
 #include <toml++/toml.h>
 
+#include "config/app_toml.hpp"
 #include "config/duration.hpp"
 #include "config/listen_address.hpp"
 #include "config/reserved_paths.hpp"
@@ -214,6 +215,12 @@ struct TomlLoader {
         walk(*sub, key);
         continue;
       }
+      if (key == "app.endpoints" && node.is_array()) {
+        // Model servers: an array of URLs or of tables with url, pod, gpus.
+        loaded.config.app.endpoints = parse_app_endpoints(*node.as_array(), file);
+        loaded.origins[key] = Origin{ValueSource::file, where(node)};
+        continue;
+      }
       if (key == "remote_write.url" && node.is_array()) {
         // The one repeatable key: an array of receivers (strings or tables).
         loaded.config.remote_write.endpoints = parse_remote_write_endpoints(*node.as_array(), file);
@@ -302,6 +309,29 @@ std::vector<Setting> data_plane_settings() {
       duration_setting("remote_write.max_backoff", "Longest retry delay.",
                        [](Config& c) -> Duration& { return c.remote_write.max_backoff; }, Duration(1),
                        std::chrono::hours(1)),
+  };
+}
+
+// app.* (docs/model-efficiency.md).
+std::vector<Setting> app_settings() {
+  return {
+      Setting{"app.endpoints",
+              "Model servers' /metrics URLs for the app collector (tokens per joule), comma-separated; in TOML an "
+              "array of URLs or of tables with url and pod = \"namespace/name\" or gpus = [...].",
+              ValueKind::string,
+              [](Config& c, std::string_view raw) -> Error { return parse_app_endpoint_list(raw, c.app.endpoints); },
+              [](const Config& c) {
+                std::string urls;
+                for (const auto& e : c.app.endpoints) urls += (urls.empty() ? "" : ",") + e.url;
+                return quote(urls);
+              }},
+      duration_setting("app.timeout", "Deadline of one model-server scrape.",
+                       [](Config& c) -> Duration& { return c.app.timeout; }, Duration(100), std::chrono::minutes(1)),
+      integer_setting("app.max_body_bytes", "Largest model-server page read; a larger one counts as an error.",
+                      [](Config& c) -> std::int64_t& { return c.app.max_body_bytes; }, 4096, 1LL << 30),
+      duration_setting("app.window", "Window of ainode_model_tokens_per_joule and ainode_model_requests_per_joule.",
+                       [](Config& c) -> Duration& { return c.app.window; }, std::chrono::seconds(10),
+                       std::chrono::hours(24)),
   };
 }
 
@@ -474,6 +504,7 @@ std::vector<Setting> make_settings(const std::vector<CollectorSwitch>& collector
                        std::chrono::hours(1)),
   };
   for (auto& setting : data_plane_settings()) settings.push_back(std::move(setting));
+  for (auto& setting : app_settings()) settings.push_back(std::move(setting));
   for (const auto& collector : collectors) settings.push_back(collector_setting(collector));
   return settings;
 }

@@ -29,7 +29,7 @@ std::optional<bool> as_flag(double value) { return value != 0; }
 using Setter = std::function<void(GpuView&, const Family&, const Sample&)>;
 
 // Per family name, how a sample lands in the view. Families not listed (MIG
-// devices, processes' SM share, compat series) are not needed by its readers.
+// devices, compat series) are not needed by its readers.
 const std::unordered_map<std::string_view, Setter>& setters() {
   static const std::unordered_map<std::string_view, Setter> table = {
       {"ainode_gpu_info",
@@ -145,6 +145,23 @@ const std::unordered_map<std::string_view, Setter>& setters() {
          process.memory_bytes = s.value;
          g.reading.processes.push_back(std::move(process));
        }},
+      // Time-sliced GPUs: the tokens-per-joule join apportions energy by it.
+      {"ainode_gpu_process_sm_utilization_ratio",
+       [](GpuView& g, const Family& f, const Sample& s) {
+         unsigned pid = parse_unsigned(label(f, s, "pid")).value_or(0);
+         auto it = std::find_if(g.reading.processes.begin(), g.reading.processes.end(),
+                                [&](const GpuProcessReading& p) { return p.pid == pid; });
+         if (it == g.reading.processes.end()) {
+           GpuProcessReading process;
+           process.pid = pid;
+           process.name = label(f, s, "process");
+           process.namespace_name = label(f, s, "namespace");
+           process.pod = label(f, s, "pod");
+           process.container = label(f, s, "container");
+           it = g.reading.processes.insert(g.reading.processes.end(), std::move(process));
+         }
+         it->sm_utilization_ratio = s.value;
+       }},
       {"ainode_gpu_xid_errors_total",
        [](GpuView& g, const Family& f, const Sample& s) {
          if (auto code = parse_unsigned(label(f, s, "xid"))) g.xid_errors[*code] = s.value;
@@ -185,7 +202,8 @@ std::vector<GpuView> gpu_views(std::span<const Family> families) {
       }
       if (auto vendor = label(family, sample, "vendor"); !vendor.empty()) view.reading.vendor = vendor;
       // A process series names the pod of that process, not the GPU's owner.
-      bool gpu_owner_labels = family.desc->name != "ainode_gpu_process_memory_bytes";
+      bool gpu_owner_labels = family.desc->name != "ainode_gpu_process_memory_bytes" &&
+                              family.desc->name != "ainode_gpu_process_sm_utilization_ratio";
       if (gpu_owner_labels && view.reading.owner.pod.empty()) {
         view.reading.owner.namespace_name = label(family, sample, "namespace");
         view.reading.owner.pod = label(family, sample, "pod");

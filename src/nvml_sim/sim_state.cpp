@@ -306,10 +306,10 @@ void State::write_state_file_locked(double t) {
     std::snprintf(entry, sizeof entry,
                   "%s{\"gpu\":%u,\"demand\":%.4f,\"delivered\":%.4f,\"graphics_clock_mhz\":%.0f,\"power_watts\":%.2f,"
                   "\"temperature_celsius\":%.2f,\"clocks_event_reasons\":%llu,\"lost\":%s,\"progress_unit\":\"%s\","
-                  "\"progress_per_second\":%.4f,\"progress_total\":%.3f}",
+                  "\"progress_per_second\":%.4f,\"progress_total\":%.3f,\"energy_joules\":%.3f}",
                   g.ordinal == 0 ? "" : ",", g.ordinal, s.demand, s.delivered, s.graphics_mhz, s.power_w,
                   s.temperature_c, s.reasons, s.lost ? "true" : "false", w.progress_unit.c_str(),
-                  s.lost ? 0.0 : s.delivered * w.progress_at_full_rate, s.work * w.progress_at_full_rate);
+                  s.lost ? 0.0 : s.delivered * w.progress_at_full_rate, s.work * w.progress_at_full_rate, s.energy_j);
     json += entry;
   }
   json += "]}\n";
