@@ -75,6 +75,10 @@ AppReadings read_app_families(const Snapshot& snapshot) {
   return out;
 }
 
+bool on_node(const std::vector<EnergyShare>& shares) {
+  return !shares.empty() && shares.front().source == kNodeEnergySource;
+}
+
 std::optional<double> delta(const std::optional<double>& now, const std::optional<double>& before) {
   if (!now) return std::nullopt;
   return *now - before.value_or(*now);  // a counter new in this interval contributes nothing yet
@@ -123,10 +127,12 @@ ModelEfficiency::Series& ModelEfficiency::series_for(const ModelSeriesKey& key, 
 }
 
 void ModelEfficiency::restart(const std::string& endpoint, Clock::time_point at,
-                              const std::map<ModelSeriesKey, Scraped>& scraped) {
+                              const std::map<ModelSeriesKey, Scraped>& scraped, const std::vector<EnergyShare>& shares) {
   for (const auto& [key, reading] : scraped) {
     Series& series = series_for(key, reading.labels);
     series.totals = reading.totals;
+    series.on_node = on_node(shares);
+    series.shares.clear();  // nothing charged yet
     series.window.clear();
     series.window.push(at, Point{reading.totals.generation_tokens, reading.totals.requests, series.energy});
   }
@@ -137,7 +143,7 @@ void ModelEfficiency::account(const std::string& endpoint, Clock::time_point at,
                               const std::map<ModelSeriesKey, Scraped>& scraped,
                               const std::vector<EnergyShare>& shares) {
   auto previous = accounted_at_.find(endpoint);
-  if (previous == accounted_at_.end()) return restart(endpoint, at, scraped);
+  if (previous == accounted_at_.end()) return restart(endpoint, at, scraped, shares);
   double joules = 0;
   for (const auto& share : shares) {
     auto timeline = timelines_.find(share.source);
@@ -148,7 +154,7 @@ void ModelEfficiency::account(const std::string& endpoint, Clock::time_point at,
     }
     // Energy of the interval unknown (a GPU gone, an outage longer than the
     // timelines): start over from here rather than guess.
-    if (!from || !to) return restart(endpoint, at, scraped);
+    if (!from || !to) return restart(endpoint, at, scraped, shares);
     joules += share.share * (*to - *from);
   }
   std::vector<std::pair<ModelTotals, ModelTotals>> intervals;
@@ -163,7 +169,7 @@ void ModelEfficiency::account(const std::string& endpoint, Clock::time_point at,
     double weight = weights[i++];
     series.energy += joules * weight;
     series.totals = reading.totals;
-    series.on_node = !shares.empty() && shares.front().source == kNodeEnergySource;
+    series.on_node = on_node(shares);
     series.shares = shares;
     for (auto& share : series.shares) share.share *= weight;
     series.window.push(at, Point{reading.totals.generation_tokens, reading.totals.requests, series.energy});

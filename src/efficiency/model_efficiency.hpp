@@ -59,7 +59,7 @@ class ModelEfficiency {
   void account(const std::string& endpoint, std::chrono::system_clock::time_point at,
                const std::map<ModelSeriesKey, Scraped>& scraped, const std::vector<EnergyShare>& shares);
   void restart(const std::string& endpoint, std::chrono::system_clock::time_point at,
-               const std::map<ModelSeriesKey, Scraped>& scraped);
+               const std::map<ModelSeriesKey, Scraped>& scraped, const std::vector<EnergyShare>& shares);
   Series& series_for(const ModelSeriesKey& key, const std::vector<std::string>& labels);
 
   std::vector<EnergyClaim> claims_;

@@ -1,20 +1,23 @@
 #include "twin/model_server_metrics.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
 
 namespace ainode::twin {
 
-std::optional<std::string> vllm_metrics(std::string_view state_json) {
+std::optional<std::string> vllm_metrics(std::string_view state_json, std::optional<double> now) {
   nlohmann::json state = nlohmann::json::parse(state_json, nullptr, false);
   if (state.is_discarded() || !state.contains("gpus") || !state["gpus"].is_array()) return std::nullopt;
   double tokens = 0, rate = 0;
   bool any = false;
+  // Carried forward a second at most: a stale file (the agent stopped) is not extrapolated.
+  double ahead = now ? std::clamp(*now - state.value("time", *now), 0.0, 1.0) : 0.0;
   for (const auto& gpu : state["gpus"]) {
     if (gpu.value("progress_unit", "") != "tokens") continue;  // training GPUs serve no tokens
     any = true;
-    tokens += gpu.value("progress_total", 0.0);
+    tokens += gpu.value("progress_total", 0.0) + ahead * gpu.value("progress_per_second", 0.0);
     rate += gpu.value("progress_per_second", 0.0);
   }
   std::string out;

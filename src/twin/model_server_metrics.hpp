@@ -11,6 +11,11 @@
 namespace ainode::twin {
 
 // Prometheus text for one state_file document; nullopt if it is not one.
-std::optional<std::string> vllm_metrics(std::string_view state_json);
+// The state file is rewritten once per simulated second (when the agent
+// reads NVML), so a counter read from it would move in steps of a second's
+// tokens; with `now` (scenario time of the request) each GPU's count is
+// carried forward from the file's time at its current rate, as a real
+// server's counter grows token by token.
+std::optional<std::string> vllm_metrics(std::string_view state_json, std::optional<double> now = std::nullopt);
 
 }  // namespace ainode::twin

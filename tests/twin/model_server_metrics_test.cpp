@@ -18,6 +18,13 @@ TEST(ModelServerMetrics, TokensFollowTheInferenceGpusDeliveredWork) {
       << *text;
 }
 
+TEST(ModelServerMetrics, CountsCarriedForwardToTheRequestTimeForASecondAtMost) {
+  std::string state = R"({"time":20.0,"gpus":[{"gpu":0,"progress_unit":"tokens","progress_per_second":1000.0,"progress_total":5000.0}]})";
+  EXPECT_NE(vllm_metrics(state, 20.4)->find("generation_tokens_total{model_name=\"sim-model\"} 5400\n"), std::string::npos);
+  EXPECT_NE(vllm_metrics(state, 27.0)->find("generation_tokens_total{model_name=\"sim-model\"} 6000\n"), std::string::npos);
+  EXPECT_NE(vllm_metrics(state, 19.0)->find("generation_tokens_total{model_name=\"sim-model\"} 5000\n"), std::string::npos);
+}
+
 TEST(ModelServerMetrics, NoInferenceWorkloadNoSeriesAndGarbageIsRefused) {
   auto training = vllm_metrics(R"({"gpus":[{"gpu":0,"progress_unit":"steps","progress_total":3.0}]})");
   ASSERT_TRUE(training);

@@ -114,7 +114,7 @@ int run_all(const Options& o) {
   if (!kubelet.serving()) std::cerr << "ainode-twin: the twin kubelet did not start\n";
   std::unique_ptr<ModelServer> model;
   if (!o.model_server.empty()) {
-    model = std::make_unique<ModelServer>(o.model_server, (work / "gpu_state.json").string());
+    model = std::make_unique<ModelServer>(o.model_server, (work / "gpu_state.json").string(), clock.string());
     if (!model->bound()) std::cerr << "ainode-twin: no model server: " << model->error() << "\n";
   }
   std::cout << "ainode-twin: scenario " << o.scenario << " at " << o.speed << "x\n"

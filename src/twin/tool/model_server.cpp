@@ -8,13 +8,15 @@
 
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "twin/model_server_metrics.hpp"
 
 namespace ainode::twin {
 
-ModelServer::ModelServer(const std::string& address, std::string state_file) : state_file_(std::move(state_file)) {
+ModelServer::ModelServer(const std::string& address, std::string state_file, std::string clock_file)
+    : state_file_(std::move(state_file)), clock_file_(std::move(clock_file)) {
   auto colon = address.rfind(':');
   sockaddr_in where{};
   where.sin_family = AF_INET;
@@ -55,7 +57,9 @@ void ModelServer::serve() {
       std::ifstream in(state_file_);
       std::ostringstream text;
       text << in.rdbuf();
-      if (auto metrics = vllm_metrics(text.str())) {
+      std::optional<double> now;
+      if (double t = 0; std::ifstream(clock_file_) >> t) now = t;
+      if (auto metrics = vllm_metrics(text.str(), now)) {
         status = "200 OK";
         body = *metrics;
       } else {

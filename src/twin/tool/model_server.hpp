@@ -11,7 +11,8 @@ namespace ainode::twin {
 class ModelServer {
  public:
   // Binds host:port; bound() is false (and error() says why) if it cannot.
-  ModelServer(const std::string& address, std::string state_file);
+  // `clock_file` holds scenario time (the twin's shared clock).
+  ModelServer(const std::string& address, std::string state_file, std::string clock_file);
   ~ModelServer();
   bool bound() const { return socket_ >= 0; }
   const std::string& error() const { return error_; }
@@ -19,7 +20,7 @@ class ModelServer {
  private:
   void serve();
   int socket_ = -1;
-  std::string state_file_, error_;
+  std::string state_file_, clock_file_, error_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
