@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build test run bench docs rules package clean
+.PHONY: deps configure build test run bench docs rules dashboards package clean
 
 deps:
 	./scripts/install-deps.sh
@@ -30,6 +30,10 @@ docs: build
 # The Kubernetes and Helm copies of deploy/prometheus/rules.
 rules:
 	python3 tools/rules/generate.py
+
+# deploy/grafana/*.json from tools/dashboards/dashboards.py.
+dashboards:
+	python3 tools/dashboards/generate.py
 
 # Debian package of the binary, systemd unit and default config (CPack).
 package: build

@@ -1,0 +1,32 @@
+"""Metric names in PromQL, and the names ainode documents: shared by the
+checkers of the alert rules (tools/rules) and the dashboards (tools/dashboards).
+"""
+import pathlib
+import re
+
+# String literals (label values, regexes) are not metric names: a matcher
+# like job=~"ainode.*" must not count.
+STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
+METRIC = re.compile(r"(?<![A-Za-z0-9_:])ainode_[A-Za-z0-9_:]*")
+DOC_METRIC = re.compile(r"^\| `(ainode_[a-z0-9_]+)` \|", re.MULTILINE)
+AWAITED = pathlib.Path(__file__).resolve().parent / "awaited_metrics.txt"
+
+
+def metric_names(expr: str) -> set:
+    """The ainode_* metric names an expression reads."""
+    return set(METRIC.findall(STRING.sub('""', expr)))
+
+
+def documented_metrics(metrics_md) -> set:
+    """The metrics of docs/metrics.md (generated from the agent's catalogue)."""
+    return set(DOC_METRIC.findall(pathlib.Path(metrics_md).read_text()))
+
+
+def awaited_metrics() -> set:
+    """Names promised to the dashboards and rules by work not yet in this tree."""
+    names = set()
+    for line in AWAITED.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.add(line)
+    return names
