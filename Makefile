@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build test run bench docs rules dashboards package clean
+.PHONY: deps configure build test run bench docs rules dashboards package rpm release clean
 
 deps:
 	./scripts/install-deps.sh
@@ -38,6 +38,10 @@ dashboards:
 # Debian package of the binary, systemd unit and default config (CPack).
 package: build
 	cd $(BUILD_DIR) && cpack -G DEB
+
+# The same files as an RPM (CPack's RPM generator; needs rpmbuild).
+rpm: build
+	cd $(BUILD_DIR) && cpack -G RPM
 
 clean:
 	rm -rf $(BUILD_DIR)
