@@ -43,5 +43,10 @@ package: build
 rpm: build
 	cd $(BUILD_DIR) && cpack -G RPM
 
+# $(BUILD_DIR)/release/ainode-<version>-linux-<arch>.tar.gz and its .sha256:
+# binary, unit, configs, dashboards, rules, manifests, docs (reproducible).
+release: build
+	./scripts/release.sh $(BUILD_DIR) $(BUILD_DIR)/release
+
 clean:
 	rm -rf $(BUILD_DIR)
