@@ -30,3 +30,24 @@ def awaited_metrics() -> set:
         if line:
             names.add(line)
     return names
+
+
+class MetricCheck:
+    """Names an expression reads that the catalogue lacks: awaited ones are
+    remembered (and printed by print_awaited), the others returned."""
+
+    def __init__(self, metrics_md):
+        self.metrics_md = metrics_md
+        self.known = documented_metrics(metrics_md)
+        self.awaited = awaited_metrics() - self.known
+        self.awaited_used = set()
+
+    def unknown(self, expr) -> list:
+        missing = metric_names(expr) - self.known
+        self.awaited_used |= missing & self.awaited
+        return sorted(missing - self.awaited)
+
+    def print_awaited(self):
+        for metric in sorted(self.awaited_used):
+            print(f"awaited: {metric} is not in {self.metrics_md} yet (tools/awaited_metrics.txt)")
+

@@ -19,7 +19,8 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from metric_names import awaited_metrics, documented_metrics, metric_names  # noqa: E402
+from check_report import report  # noqa: E402
+from metric_names import MetricCheck  # noqa: E402
 from queries import all_panels, dashboard_queries, variables_used  # noqa: E402
 
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
@@ -83,9 +84,7 @@ def check_panels(name, dashboard, problems):
 
 def main(dashboard_dir, metrics_md) -> int:
     problems = []
-    known = documented_metrics(metrics_md)
-    awaited = awaited_metrics() - known
-    awaited_used = set()
+    metrics = MetricCheck(metrics_md)
     uids, titles, panels = {}, {}, 0
     files = sorted(pathlib.Path(dashboard_dir).glob("*.json"))
     if not files:
@@ -105,19 +104,12 @@ def main(dashboard_dir, metrics_md) -> int:
         check_variables(name, dashboard, problems)
         check_panels(name, dashboard, problems)
         for where, expr in dashboard_queries(dashboard):
-            for metric in sorted(metric_names(expr) - known):
-                if metric in awaited:
-                    awaited_used.add(metric)
-                else:
-                    problems.append(f"{name}: {where}: {metric} is not in {metrics_md}")
+            for metric in metrics.unknown(expr):
+                problems.append(f"{name}: {where}: {metric} is not in {metrics_md}")
         panels += sum(1 for p in all_panels(dashboard) if p.get("type") != "row")
-    for metric in sorted(awaited_used):
-        print(f"awaited: {metric} is not in {metrics_md} yet (tools/awaited_metrics.txt)")
-    for problem in problems:
-        print(problem)
-    if not problems:
-        print(f"{len(files)} dashboards, {panels} panels: ids, grid, datasource variable and metric names check out")
-    return 1 if problems else 0
+    metrics.print_awaited()
+    return report(problems, f"{len(files)} dashboards, {panels} panels: ids, grid, datasource variable and "
+                            "metric names check out")
 
 
 if __name__ == "__main__":

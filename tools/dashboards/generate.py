@@ -11,7 +11,9 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from dashboards import DASHBOARDS  # noqa: E402
+from generated_files import sync  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = ROOT / "deploy/grafana"
@@ -26,17 +28,7 @@ def rendered() -> dict:
 def main() -> int:
     wanted = rendered()
     extra = [p for p in OUT.glob("*.json") if p not in wanted]
-    stale = [p for p, text in wanted.items() if not p.exists() or p.read_text() != text] + extra
-    if "--check" in sys.argv[1:]:
-        for path in stale:
-            print(f"stale: {path.relative_to(ROOT)} (run make dashboards)", file=sys.stderr)
-        return 1 if stale else 0
-    OUT.mkdir(parents=True, exist_ok=True)
-    for path in extra:
-        path.unlink()
-    for path, text in wanted.items():
-        path.write_text(text)
-    return 0
+    return sync(ROOT, wanted, extra, "dashboards", "--check" in sys.argv[1:])
 
 
 if __name__ == "__main__":

@@ -30,6 +30,9 @@ import shlex
 import subprocess
 import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from check_report import report  # noqa: E402
+
 BASE = re.compile(r"^debian:12(\b|-)")
 
 
@@ -244,12 +247,9 @@ def main(dockerfile, source_dir, binary) -> int:
         if "--config" in cmd and cmd[cmd.index("--config") + 1] not in destinations:
             problems.append(f"{dockerfile}: CMD's --config file is not copied into the final stage")
 
-    for problem in problems:
-        print(problem)
-    if not problems:
-        packages = sum(len(s["packages"]) for s in all_stages)
-        print(f"{dockerfile}: {len(all_stages)} stages, {packages} Debian 12 packages, copies and linked libraries covered")
-    return 1 if problems else 0
+    packages = sum(len(s["packages"]) for s in all_stages)
+    return report(problems, f"{dockerfile}: {len(all_stages)} stages, {packages} Debian 12 packages, copies and "
+                            "linked libraries covered")
 
 
 if __name__ == "__main__":

@@ -20,17 +20,16 @@ import sys
 import yaml
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from metric_names import awaited_metrics, documented_metrics, metric_names  # noqa: E402
+from check_report import report  # noqa: E402
+from metric_names import MetricCheck  # noqa: E402
 
 SEVERITIES = {"critical", "warning", "info"}
 
 
 def main(rules_dir, metrics_md, runbooks_dir, tests_dir) -> int:
     problems = []
-    known = documented_metrics(metrics_md)
-    awaited = awaited_metrics() - known
-    awaited_used = set()
-    if not known:
+    metrics = MetricCheck(metrics_md)
+    if not metrics.known:
         problems.append(f"{metrics_md}: no metric names found")
     alerts = {}
     for path in sorted(pathlib.Path(rules_dir).glob("*.rules.yml")):
@@ -38,11 +37,8 @@ def main(rules_dir, metrics_md, runbooks_dir, tests_dir) -> int:
             for rule in group["rules"]:
                 name = rule.get("alert") or rule.get("record")
                 where = f"{path.name}: {name}"
-                for metric in sorted(metric_names(rule["expr"]) - known):
-                    if metric in awaited:
-                        awaited_used.add(metric)
-                    else:
-                        problems.append(f"{where}: {metric} is not in {metrics_md}")
+                for metric in metrics.unknown(rule["expr"]):
+                    problems.append(f"{where}: {metric} is not in {metrics_md}")
                 if "alert" not in rule:
                     continue
                 if name in alerts:
@@ -78,13 +74,8 @@ def main(rules_dir, metrics_md, runbooks_dir, tests_dir) -> int:
         if name not in quiet:
             problems.append(f"{where}: no promtool test in which it stays quiet")
 
-    for metric in sorted(awaited_used):
-        print(f"awaited: {metric} is not in {metrics_md} yet (tools/awaited_metrics.txt)")
-    for problem in problems:
-        print(problem)
-    if not problems:
-        print(f"{len(alerts)} alerts: metrics documented, runbooks present, each tested firing and quiet")
-    return 1 if problems else 0
+    metrics.print_awaited()
+    return report(problems, f"{len(alerts)} alerts: metrics documented, runbooks present, each tested firing and quiet")
 
 
 if __name__ == "__main__":
