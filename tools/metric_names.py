@@ -40,6 +40,7 @@ class MetricCheck:
         self.metrics_md = metrics_md
         self.known = documented_metrics(metrics_md)
         self.awaited = awaited_metrics() - self.known
+        self.arrived = awaited_metrics() & self.known
         self.awaited_used = set()
 
     def unknown(self, expr) -> list:
@@ -50,4 +51,6 @@ class MetricCheck:
     def print_awaited(self):
         for metric in sorted(self.awaited_used):
             print(f"awaited: {metric} is not in {self.metrics_md} yet (tools/awaited_metrics.txt)")
+        for metric in sorted(self.arrived):
+            print(f"arrived: {metric} is in {self.metrics_md}: delete its line from tools/awaited_metrics.txt")
 

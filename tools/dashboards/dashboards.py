@@ -171,11 +171,14 @@ def power_efficiency():
         timeseries("Limits set by ainode policies", "1 where an ainode power policy owns the GPU's power limit.",
                    (f"ainode_gpu_power_limit_managed{{{NODE}}}", GPU_LEGEND)),
         row("Model efficiency"),
-        timeseries("Tokens per second", "Tokens generated and processed per model (model servers ainode scrapes).",
-                   (f"sum by (node, model) (rate(ainode_model_tokens_total{{{NODE}}}[$__rate_interval]))", "{{node}} {{model}}")),
-        timeseries("Tokens per joule", "Tokens per joule of the GPUs serving the model.",
-                   (f"ainode_model_tokens_per_joule{{{NODE}}}", "{{node}} {{model}}")),
+        timeseries("Tokens per second", "Prompt and generation tokens per model (the model servers ainode scrapes, app.endpoints).",
+                   (f"sum by (node, model, type) (rate(ainode_model_tokens_total{{{NODE}}}[$__rate_interval]))",
+                    "{{node}} {{model}} {{type}}")),
+        timeseries("Tokens per joule", "Generation tokens per joule of the energy attributed to the model (docs/model-efficiency.md).",
+                   (f"ainode_model_tokens_per_joule{{{NODE}}}", "{{node}} {{model}} ({{energy_source}})")),
         timeseries("Tokens per kWh", "", (f"ainode_model_tokens_per_joule{{{NODE}}} * 3.6e6", "{{node}} {{model}}")),
+        timeseries("Requests per joule", "Successful requests per joule (servers that count requests, e.g. Triton).",
+                   (f"ainode_model_requests_per_joule{{{NODE}}}", "{{node}} {{model}} ({{energy_source}})")),
         timeseries("Model energy", "Energy attributed to each model's GPUs.",
                    (f"sum by (node, model) (rate(ainode_model_energy_joules_total{{{NODE}}}[$__rate_interval]))", "{{node}} {{model}}"),
                    unit="watt"),
@@ -183,6 +186,10 @@ def power_efficiency():
     return dashboard("ainode-power", "ainode / Power and efficiency",
                      "Node power by source, energy, the power envelope, GPU power and limits, and model tokens per joule.",
                      panels, tags=["power"])
+
+
+UP_MAPPINGS = [{"type": "value", "options": {"0": {"text": "down", "color": "red"},
+                                             "1": {"text": "up", "color": "green"}}}]
 
 
 def kubernetes():
@@ -194,9 +201,9 @@ def kubernetes():
              f"count(max_over_time(ainode_gpu_utilization_ratio{{{NODE},pod!=\"\"}}[15m]) < 0.05) or vector(0)",
              thresholds=[(1, "orange")]),
         stat("Kubelet PodResources", "1 while the kubelet's PodResources API answers.",
-             f"min(ainode_kubelet_pod_resources_up{{{NODE}}})",
-             mappings=[{"type": "value", "options": {"0": {"text": "down", "color": "red"},
-                                                     "1": {"text": "up", "color": "green"}}}]),
+             f"min(ainode_kubelet_pod_resources_up{{{NODE}}})", mappings=UP_MAPPINGS),
+        stat("Kubelet /pods", "1 while the kubelet's /pods answers (pod events).",
+             f"min(ainode_kubelet_pods_up{{{NODE}}})", mappings=UP_MAPPINGS),
         timeseries("GPU allocation vs use per namespace", "GPUs allocated against GPUs' worth of utilization, per namespace.",
                    [(f"count by (namespace) (ainode_k8s_gpu_allocation_info{{{NODE}}})", "{{namespace}} allocated"),
                     (f'sum by (namespace) (ainode_gpu_utilization_ratio{{{NODE},namespace!=""}})', "{{namespace}} used")]),
