@@ -5,6 +5,7 @@
 
 #include "app/builtin_collectors.hpp"
 #include "app/data_plane.hpp"
+#include "app/pod_events.hpp"
 #include "app/self_metrics.hpp"
 #include "control/control_metrics.hpp"
 #include "efficiency/model_efficiency.hpp"
@@ -25,6 +26,7 @@ std::vector<CatalogueEntry> metric_catalogue() {
   for (const MetricDesc* desc : event_metric_descriptors()) entries.push_back({"events", desc});
   for (const MetricDesc* desc : control_metric_descriptors()) entries.push_back({"control", desc});
   for (const MetricDesc* desc : data_plane_metric_descriptors()) entries.push_back({"dataplane", desc});
+  for (const MetricDesc* desc : pod_event_metric_descriptors()) entries.push_back({"kubelet_pods", desc});
   for (const MetricDesc* desc : ModelEfficiency::descriptors()) entries.push_back({"efficiency", desc});
   return entries;
 }

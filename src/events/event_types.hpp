@@ -7,7 +7,7 @@
 
 namespace ainode {
 
-inline constexpr std::array<std::string_view, 20> kEventTypes{
+inline constexpr std::array<std::string_view, 26> kEventTypes{
     "gpu_xid",
     "gpu_throttle_start",
     "gpu_throttle_end",
@@ -27,6 +27,12 @@ inline constexpr std::array<std::string_view, 20> kEventTypes{
     "agent_started",
     "agent_stopping",
     "web_config_reloaded",
+    "pod_started",  // pod events: the kubelet's /pods, docs/kubernetes.md
+    "pod_deleted",
+    "container_restarted",
+    "container_oom_killed",
+    "pod_evicted",
+    "pod_rescheduled",
     "events_lost",  // sent on a stream only, never published on the bus
 };
 

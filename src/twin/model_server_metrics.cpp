@@ -1,6 +1,7 @@
 #include "twin/model_server_metrics.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -22,15 +23,22 @@ std::optional<std::string> vllm_metrics(std::string_view state_json, std::option
   }
   std::string out;
   if (!any) return out;
-  char text[512];
+  // The twin models work, not requests: each request is taken to generate
+  // kTokensPerRequest tokens and to finish by length, so requests per joule
+  // has a figure that follows the tokens.
+  constexpr double kTokensPerRequest = 256;
+  char text[1024];
   std::snprintf(text, sizeof text,
                 "# HELP vllm:generation_tokens_total Number of generation tokens processed.\n"
                 "# TYPE vllm:generation_tokens_total counter\n"
                 "vllm:generation_tokens_total{model_name=\"sim-model\"} %.0f\n"
                 "# HELP vllm:avg_generation_throughput_toks_per_s Average generation throughput in tokens/s.\n"
                 "# TYPE vllm:avg_generation_throughput_toks_per_s gauge\n"
-                "vllm:avg_generation_throughput_toks_per_s{model_name=\"sim-model\"} %.1f\n",
-                tokens, rate);
+                "vllm:avg_generation_throughput_toks_per_s{model_name=\"sim-model\"} %.1f\n"
+                "# HELP vllm:request_success_total Count of successfully processed requests.\n"
+                "# TYPE vllm:request_success_total counter\n"
+                "vllm:request_success_total{finished_reason=\"length\",model_name=\"sim-model\"} %.0f\n",
+                tokens, rate, std::floor(tokens / kTokensPerRequest));
   return out + text;
 }
 

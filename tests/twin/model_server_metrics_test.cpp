@@ -16,6 +16,10 @@ TEST(ModelServerMetrics, TokensFollowTheInferenceGpusDeliveredWork) {
   EXPECT_NE(text->find("vllm:generation_tokens_total{model_name=\"sim-model\"} 57000\n"), std::string::npos) << *text;
   EXPECT_NE(text->find("vllm:avg_generation_throughput_toks_per_s{model_name=\"sim-model\"} 2863.6\n"), std::string::npos)
       << *text;
+  // 256 tokens a request: 57000 / 256 = 222.6 finished requests.
+  EXPECT_NE(text->find("vllm:request_success_total{finished_reason=\"length\",model_name=\"sim-model\"} 222\n"),
+            std::string::npos)
+      << *text;
 }
 
 TEST(ModelServerMetrics, CountsCarriedForwardToTheRequestTimeForASecondAtMost) {
