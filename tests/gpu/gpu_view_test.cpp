@@ -114,3 +114,24 @@ TEST(GpuView, XidCountsAndLastXid) {
   EXPECT_DOUBLE_EQ(*views[0].last_xid, 79);
   EXPECT_DOUBLE_EQ(*views[0].last_xid_unix_seconds, 1700000000);
 }
+
+TEST(GpuView, ProcessesSmShareForTimeSlicedGpus) {
+  GpuReading g = busy_gpu();
+  g.owner = {};  // time-sliced: no single owner
+  g.processes[0].sm_utilization_ratio = 0.4;
+  GpuProcessReading only_sm;  // NVML sampled its SM use but not its memory
+  only_sm.pid = 77;
+  only_sm.namespace_name = "ml";
+  only_sm.pod = "vllm-0";
+  only_sm.sm_utilization_ratio = 0.5;
+  g.processes.push_back(only_sm);
+  auto views = gpu_views(families_of({g}));
+  ASSERT_EQ(views.size(), 1u);
+  const auto& processes = views[0].reading.processes;
+  ASSERT_EQ(processes.size(), 2u);
+  EXPECT_DOUBLE_EQ(*processes[0].sm_utilization_ratio, 0.4);
+  EXPECT_EQ(processes[1].pid, 77u);
+  EXPECT_EQ(processes[1].pod, "vllm-0");
+  EXPECT_DOUBLE_EQ(*processes[1].sm_utilization_ratio, 0.5);
+  EXPECT_TRUE(views[0].reading.owner.pod.empty());  // a process's pod is not the GPU's owner
+}
