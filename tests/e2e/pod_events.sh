@@ -61,6 +61,9 @@ allocated || fail "PodResources allocations not read"
 sleep 1  # several polls of the baseline
 [ "$(count "$POD_TYPES")" = 0 ] || { events "$POD_TYPES" >&2; fail "events for the pods there at start"; }
 [ "$(metric 'ainode_pod_events_total{type="pod_started"}')" = 0 ] || fail "pod_started not counted from 0"
+status=$(curl -fsS "$AGENT_URL/v1/status")
+[ "$(python3 -c 'import json,sys; s=json.load(sys.stdin)["kubelet_pods"]; print(s["up"], s["baseline"], s["pods"])' <<<"$status")" = \
+  "True True 3" ] || fail "/v1/status kubelet_pods section"
 
 set_clock 15  # trainer-0's container exits 1 at 10 s and restarts
 wait_for_count container_restarted 1
