@@ -37,7 +37,9 @@ class PodEventsCollector : public Collector {
     if (state->asked_yet) out.add(kUp, state->up ? 1 : 0);
     for (const auto& [reason, count] : state->errors) out.add(kErrors, {reason}, static_cast<double>(count));
     for (const auto& [type, count] : state->events) out.add(kEvents, {type}, static_cast<double>(count));
-    nlohmann::json details = {
+    // A section of its own in /v1/status (collector details merge into its root).
+    nlohmann::json details;
+    details["kubelet_pods"] = {
         {"url", watcher_->options().url + "/pods"},
         {"up", state->up},
         {"asked", state->asked_yet},
