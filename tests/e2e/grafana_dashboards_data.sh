@@ -32,7 +32,8 @@ AINODE_CONFIG="$WORK_DIR/ainode.toml" AINODE_STATE_DIR="$WORK_DIR/state" AINODE_
   AINODE_REMOTE_WRITE_URL="http://127.0.0.1:$receiver_port/api/v1/write" AINODE_REMOTE_WRITE_MIN_BACKOFF=100ms \
   "$TWIN" run scenarios/h100x8.toml --listen "127.0.0.1:$agent_port" --model-server "127.0.0.1:$model_port" \
   --speed 10 --out "$WORK_DIR/twin" >"$WORK_DIR/twin.log" 2>&1 &
-BACKGROUND_PIDS+=($!)
+twin_pid=$!
+BACKGROUND_PIDS+=("$twin_pid")
 wait_for_url "http://127.0.0.1:$agent_port/readyz" 30 || { cat "$WORK_DIR/twin.log" >&2; fail "the twin's agent did not start"; }
 
 # The scrape job as deploy/prometheus/prometheus-static.yml writes it: job
@@ -101,5 +102,14 @@ done
 if ! grep -q '^| `ainode_rca_open_findings` |' "$WORK_DIR/catalogue.md"; then
   grep -q 'skip: .*"awaited" A: ainode_rca_open_findings not exported by this build (awaited)' "$WORK_DIR/bad.out" ||
     { cat "$WORK_DIR/bad.out"; fail "an awaited metric was not skipped with its reason"; }
+fi
+# Stop the twin (and its agent) first, while the receiver it sends to is still
+# up, and within a bound: a hung shutdown fails here instead of at the timeout.
+kill -INT "$twin_pid"
+for _ in $(seq 1 150); do kill -0 "$twin_pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$twin_pid" 2>/dev/null; then
+  children=$(pgrep -P "$twin_pid" || true)
+  kill -KILL "$twin_pid" $children 2>/dev/null || true
+  fail "ainode-twin (and its agent) did not stop within 15 s of SIGINT"
 fi
 echo "dashboards: $(tail -1 "$WORK_DIR/run.out")"
