@@ -118,7 +118,7 @@ std::string state_file(const Config& config, const std::string& name) {
 }
 
 KernelXidFollower make_kernel_xid_follower(const Config& config, XidLedger& ledger) {
-  if (!config.gpu.kmsg_xids) return KernelXidFollower(nullptr, "off (gpu.kmsg_xids = false)", ledger);
+  if (!config.gpu.kmsg_xids) return KernelXidFollower(nullptr, "", ledger);
   std::string path = !config.gpu.kmsg_path.empty() ? config.gpu.kmsg_path
                                                     : (std::filesystem::path(config.path.rootfs) / "dev/kmsg").string();
   std::string error;

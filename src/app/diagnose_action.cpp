@@ -32,7 +32,7 @@ void register_diagnose_action(ControlApi& api, const SnapshotStore& store, const
                                  inputs.now = std::chrono::system_clock::now();
                                  inputs.risk = risk.assessments();
                                  inputs.clock = read_clock_sync();
-                                 if (!kernel_log.available()) inputs.kernel_log_problem = kernel_log.reason();
+                                 inputs.kernel_log_problem = kernel_log.reason();
                                  auto checks = run_diagnose_checks(inputs);
                                  double seconds =
                                      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

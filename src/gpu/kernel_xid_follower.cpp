@@ -156,6 +156,7 @@ void KernelXidFollower::handle(const KmsgRecord& record, Clock::time_point now, 
 }
 
 void KernelXidFollower::add_metrics(MetricSet& out) const {
+  if (!source_ && reason_.empty()) return;  // turned off
   out.add(kUp, source_ ? 1 : 0);
   if (!source_) return;
   for (const auto& [key, count] : xids_) {

@@ -44,7 +44,8 @@ std::unique_ptr<KmsgSource> open_dev_kmsg(const std::string& path, std::string& 
 class KernelXidFollower {
  public:
   using Clock = std::chrono::system_clock;
-  // `source` null: the kernel log is unavailable for `reason`.
+  // `source` null: the kernel log is unavailable for `reason`, or turned
+  // off when `reason` is "" (then no metric is exported either).
   KernelXidFollower(std::unique_ptr<KmsgSource> source, std::string reason, XidLedger& ledger,
                     Clock::time_point started = Clock::now());
 
@@ -54,6 +55,7 @@ class KernelXidFollower {
   void add_metrics(MetricSet& out) const;
   static std::vector<const MetricDesc*> descriptors();
   bool available() const { return source_ != nullptr; }
+  // Why the kernel log is not followed; "" when it is, or when turned off.
   const std::string& reason() const { return reason_; }
 
  private:
