@@ -94,8 +94,8 @@ TEST(RiskTracker, CountsXidsFromTheBusWhicheverSource) {
   EventSubject subject;
   subject.gpu = 0;
   subject.uuid = "GPU-a";
-  bus.publish(xid_event(subject, 79, 1, "kmsg"));
-  risk.observe_at(snapshot_of(false), t0);
+  bus.publish(xid_event(subject, 79, 1, "kmsg"));  // stamped now by the bus
+  risk.observe_at(snapshot_of(false), std::chrono::system_clock::now());
   nlohmann::json gpu{{"uuid", "GPU-a"}};
   risk.annotate_gpu(gpu);
   EXPECT_EQ(gpu["risk"]["action"], "reset");
@@ -104,7 +104,7 @@ TEST(RiskTracker, CountsXidsFromTheBusWhicheverSource) {
 }
 
 TEST(RiskTracker, HistorySurvivesARestart) {
-  testing::TempTree tree;
+  ainode::testing::TempTree tree;
   std::string file = (tree.path() / "risk.json").string();
   EventSubject subject;
   subject.gpu = 0;
@@ -128,7 +128,7 @@ TEST(RiskTracker, HistorySurvivesARestart) {
 }
 
 TEST(RiskTracker, ACorruptHistoryIsSetAsideNotFatal) {
-  testing::TempTree tree;
+  ainode::testing::TempTree tree;
   std::string file = (tree.path() / "risk.json").string();
   std::ofstream(file) << "{\"version\": 1, \"gpus\": [{\"uuid\": 3";
   EventBus bus;

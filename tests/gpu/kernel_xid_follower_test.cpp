@@ -132,7 +132,8 @@ TEST(KernelXidFollower, TheRecordedLogYieldsEveryXidAndCountsWhatWasLost) {
   EXPECT_EQ(metric(set, "ainode_kernel_log_up"), 1);
   EXPECT_EQ(metric(set, "ainode_gpu_kernel_log_xids_total", {"0", "GPU-a", "13"}), 3);
   EXPECT_EQ(metric(set, "ainode_kernel_log_records_lost_total", {"rate_limited"}), 37);
-  EXPECT_EQ(metric(set, "ainode_kernel_log_records_lost_total", {"overwritten"}), 60);
+  // 1040..1099 overwritten, and 1038, whose header is garbage, never read.
+  EXPECT_EQ(metric(set, "ainode_kernel_log_records_lost_total", {"overwritten"}), 61);
 }
 
 TEST(KernelXidFollower, AnUnavailableKernelLogIsSaidNotRetried) {

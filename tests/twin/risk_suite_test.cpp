@@ -16,6 +16,7 @@
 
 #include "aiops/risk_rules.hpp"
 #include "gpu/nvml/nvml_sampler.hpp"
+#include "gpu/xid_catalogue.hpp"
 #include "twin/causes.hpp"
 
 using namespace ainode;
