@@ -80,8 +80,8 @@ diagnose ecc
 [ "$(status_of "$WORK_DIR/ecc.json" gpu.row_remap "GPU 6 ")" = fail ] || fail "gpu.row_remap does not fail on GPU 6"
 [ "$(status_of "$WORK_DIR/ecc.json" gpu.ecc "GPU 2 ")" = pass ] || fail "gpu.ecc fails on the healthy GPU 2"
 curl -fsS "$URL/metrics" >"$WORK_DIR/ecc.prom"
-grep -qE '^ainode_gpu_failure_risk_action\{gpu="6",uuid="[^"]+",action="reset"\} 1' "$WORK_DIR/ecc.prom" ||
-  { grep ainode_gpu_failure_risk "$WORK_DIR/ecc.prom"; fail "GPU 6's recommended action is not reset"; }
+grep -qE '^ainode_gpu_failure_risk_action\{gpu="6",uuid="[^"]+",action="rma"\} 1' "$WORK_DIR/ecc.prom" ||
+  { grep ainode_gpu_failure_risk "$WORK_DIR/ecc.prom"; fail "GPU 6's recommended action is not rma (its row remap failed)"; }
 curl -fsS "$URL/v1/events/recent?types=gpu_risk_changed" | grep -q '"uuid"' || fail "no gpu_risk_changed event"
 stop_twin
 
@@ -102,4 +102,4 @@ rc=$?
 set -e
 [ "$rc" = 2 ] || fail "diagnose without an agent exits $rc, not 2"
 grep -q "no agent answered" "$WORK_DIR/none.out" || { cat "$WORK_DIR/none.out"; fail "diagnose without an agent does not say so"; }
-echo "diagnose: healthy twin passes every GPU check; ECC fails gpu.ecc/gpu.row_remap on GPU 6 (risk reset); PCIe fails gpu.pcie_width on GPU 3; no agent exits 2"
+echo "diagnose: healthy twin passes every GPU check; ECC fails gpu.ecc/gpu.row_remap on GPU 6 (risk rma); PCIe fails gpu.pcie_width on GPU 3; no agent exits 2"
