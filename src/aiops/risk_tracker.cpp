@@ -59,6 +59,12 @@ RiskTracker::RiskTracker(EventBus& bus, std::string state_file) : bus_(bus), sta
   });
 }
 
+RiskTracker::~RiskTracker() {
+  subscription_.reset();
+  std::lock_guard lock(mutex_);
+  save(Clock::now());
+}
+
 void RiskTracker::observe(const Snapshot& snapshot) { observe_at(snapshot, Clock::now()); }
 
 void RiskTracker::take_xids() {

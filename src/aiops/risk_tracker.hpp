@@ -29,6 +29,8 @@ class RiskTracker {
   using Clock = GpuRiskHistory::Clock;
   // `state_file` "" keeps the history in memory only.
   RiskTracker(EventBus& bus, std::string state_file);
+  // Saves what the last minute added (the agent stops after its scheduler).
+  ~RiskTracker();
   RiskTracker(const RiskTracker&) = delete;
   RiskTracker& operator=(const RiskTracker&) = delete;
 
