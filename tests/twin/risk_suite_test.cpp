@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -45,6 +46,13 @@ bool hardware_fault(const Fault& fault) {
   }
 }
 
+// Time spent in failure risk itself (history update + assessment), summed
+// over every GPU of a cycle: what risk costs the agent per collection cycle.
+struct Cost {
+  std::chrono::steady_clock::duration total{};
+  std::size_t cycles = 0;
+};
+
 struct GpuOutcome {
   std::string scenario;
   unsigned gpu = 0;
@@ -75,6 +83,8 @@ class RiskSuite : public ::testing::Test {
     unsetenv("AINODE_NVML_SIM_SCENARIO");
     fs::remove(clock_);
   }
+
+  Cost cost_;
 
   std::vector<GpuOutcome> replay(const fs::path& file) {
     setenv("AINODE_NVML_SIM_SCENARIO", file.c_str(), 1);
@@ -118,12 +128,16 @@ class RiskSuite : public ::testing::Test {
           record_xid(histories[uuid_of[event.device]], XidSighting{now, static_cast<unsigned>(event.eventData), "nvml"});
         }
       }
-      for (auto& reading : sampler.sample(host)) {
+      auto readings = sampler.sample(host);
+      ++cost_.cycles;
+      for (auto& reading : readings) {
         GpuView view;
         view.reading = reading;
         auto& history = histories[reading.uuid];
+        auto started = std::chrono::steady_clock::now();
         update_history(history, view, now);
         RiskAssessment risk = assess_risk(view, history, now);
+        cost_.total += std::chrono::steady_clock::now() - started;
         auto& outcome = outcomes[reading.index];
         if (risk.value > outcome.max_risk) {
           outcome.max_risk = risk.value;
@@ -182,6 +196,9 @@ TEST_F(RiskSuite, FaultyGpusRankAboveHealthyOnesAndHealthyStayNone) {
   double area = auc(all);
   std::printf("risk AUC %.4f over %d faulty and %d other GPUs; action != none: %d/%d faulty, %d/%d other\n", area,
               faulty, others, flagged_faulty, faulty, flagged_others, others);
+  std::printf("risk cost: %.1f us per cycle, all GPUs of the scenario (8 in most; history update + assessment; mean of %zu cycles)\n",
+              std::chrono::duration<double, std::micro>(cost_.total).count() / static_cast<double>(cost_.cycles),
+              cost_.cycles);
   ASSERT_GE(faulty, 15);
   EXPECT_GE(area, 0.95);
 }
