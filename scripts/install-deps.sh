@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs every build, test and benchmark dependency from Debian 12
 # packages, plus the npm packages of tools/k8s-validate (the Kubernetes API
-# schemas the deployment test validates against). Idempotent: does nothing
-# when all are present.
+# schemas the deployment test validates against) and tools/grafana-validate
+# (Grafana's dashboard schema). Idempotent: does nothing when all are present.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git python3 curl
@@ -14,6 +14,7 @@ packages=(
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   prometheus prometheus-node-exporter wrk strace
   yamllint python3-yaml systemd
+  rpm
 )
 # Tools that may already come from elsewhere on the machine: the Debian
 # package only when the command is missing.
@@ -25,11 +26,13 @@ for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 install_npm_tools() {
-  local tools
-  tools="$(cd "$(dirname "$0")/.." && pwd)/tools/k8s-validate"
-  [ -d "$tools/node_modules/kubernetes-models" ] && return 0
-  echo "installing npm packages of $tools (package-lock.json)"
-  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
+  local root tools
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  for tools in "$root/tools/k8s-validate" "$root/tools/grafana-validate"; do
+    [ -d "$tools/node_modules" ] && continue
+    echo "installing npm packages of $tools (package-lock.json)"
+    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
+  done
 }
 if [ ${#missing[@]} -eq 0 ]; then
   install_npm_tools

@@ -13,6 +13,7 @@
 #include "app/control_actions.hpp"
 #include "app/data_plane.hpp"
 #include "app/diagnose_action.hpp"
+#include "app/pod_events.hpp"
 #include "app/routes.hpp"
 #include "app/snapshot_builder.hpp"
 #include "app/snapshot_store.hpp"
@@ -181,6 +182,8 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   AuditLog audit(AuditLogOptions{audit_path, static_cast<std::uint64_t>(config.control.audit_max_bytes),
                                  static_cast<unsigned>(config.control.audit_keep)});
   ControlApi control(audit, events, auth_policy);
+  PodEvents pod_events(config, events);  // the kubelet's /pods (issue 11)
+  if (auto collector = pod_events.make_collector()) collectors.push_back(std::move(collector));
 
   SnapshotStore store;
   SnapshotBuilder builder(start_time, static_cast<double>(config.power.node_envelope_watts));
@@ -210,6 +213,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
                         for (auto& event : xid_ledger.deduplicate(event_deriver.derive(*snapshot))) events.publish(std::move(event));
                         for (auto& event : kernel_xids.poll(*snapshot)) events.publish(std::move(event));
                         risk.observe(*snapshot);
+                        pod_events.observe(*snapshot);
                         data_plane.append(std::move(snapshot));
                       });
 
@@ -264,6 +268,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   events.publish(EventDraft{"agent_started", Severity::info, {}, std::string("ainode ") + build::version + " started",
                             {{"version", build::version}, {"revision", build::revision}}});
   data_plane.start();
+  pod_events.start();
   scheduler.start();
 
   int received = 0;

@@ -6,6 +6,7 @@
 #include "app/builtin_collectors.hpp"
 #include "app/data_plane.hpp"
 #include "aiops/risk_tracker.hpp"
+#include "app/pod_events.hpp"
 #include "app/self_metrics.hpp"
 #include "control/control_metrics.hpp"
 #include "events/event_metrics.hpp"
@@ -30,6 +31,7 @@ std::vector<CatalogueEntry> metric_catalogue() {
   for (const MetricDesc* desc : XidLedger::descriptors()) entries.push_back({"xid", desc});
   for (const MetricDesc* desc : KernelXidFollower::descriptors()) entries.push_back({"xid", desc});
   for (const MetricDesc* desc : risk_metric_descriptors()) entries.push_back({"risk", desc});
+  for (const MetricDesc* desc : pod_event_metric_descriptors()) entries.push_back({"kubelet_pods", desc});
   return entries;
 }
 

@@ -126,6 +126,10 @@ struct KubeletConfig {
   bool insecure_skip_verify = false;
   Duration interval = std::chrono::seconds(30);
   Duration timeout = std::chrono::seconds(5);
+  // Pod events from the kubelet's /pods on the same API (docs/kubernetes.md);
+  // needs kubelet.url and RBAC get on nodes/proxy.
+  bool pod_events = true;
+  Duration pods_interval = std::chrono::seconds(10);
 };
 
 // Where the agent keeps what must survive a restart (audit log, buffer,

@@ -7,7 +7,7 @@
 
 namespace ainode {
 
-inline constexpr std::array<std::string_view, 21> kEventTypes{
+inline constexpr std::array<std::string_view, 27> kEventTypes{
     "gpu_xid",
     "gpu_throttle_start",
     "gpu_throttle_end",
@@ -28,6 +28,12 @@ inline constexpr std::array<std::string_view, 21> kEventTypes{
     "agent_stopping",
     "web_config_reloaded",
     "gpu_risk_changed",
+    "pod_started",  // pod events: the kubelet's /pods, docs/kubernetes.md
+    "pod_deleted",
+    "container_restarted",
+    "container_oom_killed",
+    "pod_evicted",
+    "pod_rescheduled",
     "events_lost",  // sent on a stream only, never published on the bus
 };
 

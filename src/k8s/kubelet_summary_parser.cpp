@@ -1,34 +1,16 @@
 #include "k8s/kubelet_summary_parser.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "core/text.hpp"
+#include "k8s/kubelet_json.hpp"
 
 namespace ainode {
 
 namespace {
 
 using json = nlohmann::json;
-
-std::optional<double> number(const json& object, const char* key) {
-  if (!object.is_object()) return std::nullopt;
-  auto found = object.find(key);
-  if (found == object.end() || !found->is_number()) return std::nullopt;
-  return found->get<double>();
-}
-
-std::string string_of(const json& object, const char* key) {
-  if (!object.is_object()) return "";
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : "";
-}
-
-const json& member(const json& object, const char* key) {
-  static const json null;
-  if (!object.is_object()) return null;
-  auto found = object.find(key);
-  return found == object.end() ? null : *found;
-}
+using kubelet_json::member;
+using kubelet_json::number;
+using kubelet_json::string_of;
 
 FilesystemUsage filesystem(const json& fs) {
   return {number(fs, "capacityBytes"), number(fs, "availableBytes"), number(fs, "usedBytes")};

@@ -677,6 +677,20 @@ NVML_EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t
       *data = nvmlEventData_t{reinterpret_cast<nvmlDevice_t>(e.gpu), e.type, e.data, kNoInstance, kNoInstance};
       return NVML_SUCCESS;
     }
+    // A GPU the physics lost at its shutdown temperature falls off the bus
+    // as a real one does, with XID 79; it is not on the fixed timeline
+    // because when it happens depends on the set calls made.
+    for (const auto& [gpu, types] : events->registered) {
+      auto& reported = events->shutdowns_reported;
+      if ((types & nvmlEventTypeXidCriticalError) == 0 ||
+          std::find(reported.begin(), reported.end(), gpu) != reported.end() || !state.reading(*gpu, t).lost) {
+        continue;
+      }
+      reported.push_back(gpu);
+      *data = nvmlEventData_t{reinterpret_cast<nvmlDevice_t>(gpu), nvmlEventTypeXidCriticalError, 79, kNoInstance,
+                              kNoInstance};
+      return NVML_SUCCESS;
+    }
     if (std::chrono::steady_clock::now() >= deadline) return NVML_ERROR_TIMEOUT;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -45,6 +45,7 @@ struct SimGpu {
 struct SimEventSet {
   std::vector<std::pair<SimGpu*, unsigned long long>> registered;  // GPU and the event types asked for
   std::size_t next_event = 0;  // index into State::event_timeline()
+  std::vector<SimGpu*> shutdowns_reported;  // GPUs whose thermal shutdown (XID 79) this set delivered
 };
 
 struct TimedEvent {

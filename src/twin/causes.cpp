@@ -1,5 +1,6 @@
 #include "twin/causes.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <toml++/toml.h>
@@ -112,6 +113,15 @@ const std::vector<Cause>& all_causes() {
   return causes;
 }
 
+std::vector<double> oom_kill_times(const Fault& fault, double t) {
+  std::vector<double> kills;
+  double interval = 30 / std::max(0.05, fault.severity);
+  for (int k = 0; fault.from_seconds + k * interval <= std::min(t, fault.to_seconds); ++k) {
+    kills.push_back(fault.from_seconds + k * interval);
+  }
+  return kills;
+}
+
 Causes load_causes(const std::string& path) {
   toml::table root = parse_scenario_file(path);
   Causes out;
@@ -127,6 +137,11 @@ Causes load_causes(const std::string& path) {
     if (const toml::node* xid = t.get("xid")) f.xid = static_cast<unsigned long long>(xid->value_or<std::int64_t>(0));
     if (f.kind == Cause::xid && f.xid == 0) fail(path, t, "xid: an xid fault names its code (xid = 79)");
     if (const toml::node* mode = t.get("mode")) f.mode = mode->value_or<std::string>("");
+    if (const toml::node* code = t.get("exit_code")) {
+      auto value = code->value<std::int64_t>();
+      if (!value || *value < 0 || *value > 255) fail(path, *code, "exit_code: expected 0..255");
+      f.exit_code = *value;
+    }
     if (is_gpu_cause(f.kind) && !f.subject.gpu) fail(path, t, "gpu: a GPU fault names its gpu");
     out.faults.push_back(f);
   });

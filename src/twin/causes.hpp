@@ -37,6 +37,7 @@ struct Fault {
   double severity = 0.5;  // 0..1: how bad, mapped per kind (docs/twin.md)
   unsigned long long xid = 0;  // kind = "xid"
   std::string mode;       // a variant of the cause: thermal "cooling"/"fan"/"inlet", ecc "corrected"/"uncorrected"
+  long long exit_code = 1;  // pod_restart: the exit code of the container that ended
   bool active(double t) const { return t >= from_seconds && t < to_seconds; }
 };
 
@@ -55,5 +56,9 @@ struct Causes {
 // std::runtime_error naming the file, line and key on bad input (an unknown
 // kind, a severity outside 0..1, an xid fault without `xid`).
 Causes load_causes(const std::string& path);
+
+// When an oom_kill fault kills: at its start, then every 30 s at severity 1
+// (less often when milder) while it lasts; the kills up to time t.
+std::vector<double> oom_kill_times(const Fault& fault, double t);
 
 }  // namespace ainode::twin

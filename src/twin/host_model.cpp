@@ -169,13 +169,10 @@ std::string evolve_meminfo(std::string_view base, const Causes& causes, double t
 }
 
 std::string evolve_vmstat(std::string_view base, const Causes& causes, double t) {
-  // OOM kills: one when the fault starts, then one every 30 s at severity 1
-  // (less often when milder) while it lasts.
+  // OOM kills (twin/causes.hpp: oom_kill_times).
   unsigned long long kills = 0;
   for (const auto& f : causes.faults) {
-    if (f.kind != Cause::oom_kill || t < f.from_seconds) continue;
-    double interval = 30 / std::max(0.05, f.severity);
-    kills += 1 + static_cast<unsigned long long>((std::min(t, f.to_seconds) - f.from_seconds) / interval);
+    if (f.kind == Cause::oom_kill) kills += oom_kill_times(f, t).size();
   }
   double reclaim = exposure(causes, Cause::memory_pressure, t);
   return each_line(base, [&](std::string_view line) {

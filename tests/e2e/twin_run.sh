@@ -8,7 +8,9 @@ TWIN="$AINODE_BUILD_DIR/twin/ainode-twin"
 SCENARIO="$AINODE_SOURCE_DIR/tests/scenarios/two_thermal_and_network.toml"
 port=$(free_port)
 model_port=$(free_port)
+kubelet_port=$(free_port)
 "$TWIN" run "$SCENARIO" --listen "127.0.0.1:$port" --model-server "127.0.0.1:$model_port" --speed 30 \
+  --kubelet-listen "127.0.0.1:$kubelet_port" \
   --out "$WORK_DIR/twin" >"$WORK_DIR/twin.log" 2>&1 &
 twin_pid=$!
 BACKGROUND_PIDS+=("$twin_pid")
@@ -37,6 +39,8 @@ awk "BEGIN{exit !($hot > $cool + 10)}" || fail "GPU 2 ($hot C) not hotter than G
 late_retransmits=$(metric ainode_tcp_retransmitted_segments_total)
 # The twin's kubelet hands the scenario's training pod its GPUs: their series name it.
 grep -q '^ainode_gpu_power_watts{gpu="2",[^}]*pod="trainer-0"' "$WORK_DIR/m.prom" || fail "GPU 2 is not labelled with its pod"
+# ... and its /pods: the agent's pod events read it.
+[ "$(metric 'ainode_kubelet_pods_up ')" = 1 ] || fail "the agent does not read the twin kubelet's /pods"
 [ -n "$early_retransmits" ] || fail "no early sample"
 # Healthy: 2 a second; lossy (severity 0.5): 1,000 more a second from t = 120.
 awk "BEGIN{exit !($late_retransmits - $early_retransmits > 50000)}" ||

@@ -55,9 +55,20 @@ TEST_F(SimulatedFaults, DegradedCoolingHeatsTheGpuUntilItThrottles) {
 
 TEST_F(SimulatedFaults, NoCoolingAtAllReachesShutdownAndLosesTheGpu) {
   start("", busy_gpus(1) + fault("thermal", 0, 1.0));
+  nvmlEventSet_t events = nullptr;
+  ASSERT_EQ(api().event_set_create(&events), NVML_SUCCESS);
+  ASSERT_EQ(api().register_events(gpu_, nvmlEventTypeXidCriticalError, events), NVML_SUCCESS);
+  at(9);
+  nvmlEventData_t event{};
+  EXPECT_EQ(api().event_set_wait(events, &event, 50), NVML_ERROR_TIMEOUT) << "still cool: no XID";
   at(600);
   unsigned value = 0;
   EXPECT_EQ(api().power_usage(gpu_, &value), NVML_ERROR_GPU_IS_LOST);
+  ASSERT_EQ(api().event_set_wait(events, &event, 100), NVML_SUCCESS);
+  EXPECT_EQ(event.eventType, nvmlEventTypeXidCriticalError);
+  EXPECT_EQ(event.eventData, 79u) << "fallen off the bus at the shutdown temperature";
+  EXPECT_EQ(api().event_set_wait(events, &event, 50), NVML_ERROR_TIMEOUT) << "once";
+  api().event_set_free(events);
 }
 
 TEST_F(SimulatedFaults, HwSlowdownCutsTheClock) {

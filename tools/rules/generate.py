@@ -12,6 +12,9 @@ With --check nothing is written; exit 1 names each output that is stale
 import pathlib
 import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from generated_files import sync  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "deploy/prometheus/rules"
 MANIFEST = ROOT / "deploy/kubernetes/prometheusrule.yaml"
@@ -53,21 +56,10 @@ def outputs() -> dict:
 
 
 def main() -> int:
-    check = "--check" in sys.argv[1:]
     wanted = outputs()
     # A chart copy whose source was removed is stale as well.
     extra = [p for p in CHART_RULES.glob("*.rules.yml") if p not in wanted]
-    stale = [p for p, text in wanted.items() if not p.exists() or p.read_text() != text] + extra
-    if check:
-        for path in stale:
-            print(f"stale: {path.relative_to(ROOT)} (run make rules)", file=sys.stderr)
-        return 1 if stale else 0
-    CHART_RULES.mkdir(parents=True, exist_ok=True)
-    for path in extra:
-        path.unlink()
-    for path, text in wanted.items():
-        path.write_text(text)
-    return 0
+    return sync(ROOT, wanted, extra, "rules", "--check" in sys.argv[1:])
 
 
 if __name__ == "__main__":

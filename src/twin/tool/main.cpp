@@ -1,6 +1,7 @@
 // ainode-twin: the node twin for people and tests (never linked into ainode).
 //   ainode-twin host SCENARIO --out DIR [--at T]   write the evolving procfs/sysfs tree
 //   ainode-twin run SCENARIO [--listen ADDR]        the tree, the simulated NVML and the agent, wired
+//   ainode-twin kubelet SCENARIO --listen ADDR      the twin kubelet alone (tests stop and restart it)
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,7 +47,17 @@ struct Options {
                              base_sys = AINODE_SOURCE_DIR "/tests/fixtures/sys";
   double at = -1, speed = 1, tick_seconds = 1, duration = 0;
   std::string listen = "127.0.0.1:9100", agent, nvml, model_server = "127.0.0.1:8000";
+  // The twin kubelet's HTTP side (/pods, /stats/summary): 10255 is the port
+  // of the kubelet's old read-only HTTP API, which served /pods.
+  std::string kubelet_listen = "127.0.0.1:10255";
+  std::string kubelet_socket, clock;  // `kubelet`: PodResources socket, scenario clock file
 };
+
+double read_clock(const fs::path& clock) {
+  double t = 0;
+  std::ifstream(clock) >> t;
+  return t;
+}
 
 // Renders the tree each tick from scenario time = wall time * speed, and
 // writes that time to `clock` (the simulated NVML reads it) so both halves
@@ -100,9 +111,10 @@ int run_all(const Options& o) {
     // The twin's own kubelet (never the node's real one).
     std::string kubelet = (work / "kubelet.sock").string();
     std::string state = (work / "state").string();
+    std::string kubelet_url = o.kubelet_listen.empty() ? "" : "http://" + o.kubelet_listen;
     execl(agent.c_str(), agent.c_str(), "--web.listen-address", o.listen.c_str(), "--path.procfs", proc.c_str(),
           "--path.sysfs", sys.c_str(), "--path.rootfs", rootfs.c_str(), "--gpu.nvml-library", nvml.c_str(), "--kubelet.pod-resources-socket", kubelet.c_str(),
-          "--kubelet.pod-resources-interval", "1s",
+          "--kubelet.pod-resources-interval", "1s", "--kubelet.url", kubelet_url.c_str(), "--kubelet.pods-interval", "1s",
           "--collect.interval", "1s",
           // Its own state (failure-risk history, audit log): a scenario must not inherit another's.
           "--state.dir", state.c_str(),
@@ -114,9 +126,10 @@ int run_all(const Options& o) {
     _exit(127);
   }
   // Started after fork: a gRPC server's threads must not be forked.
-  TwinKubelet kubelet((work / "kubelet.sock").string(), load_pods(o.scenario), load_causes(o.scenario),
-                      load_gpu_count(o.scenario));
+  TwinKubelet kubelet((work / "kubelet.sock").string(), o.kubelet_listen, load_pods(o.scenario),
+                      load_causes(o.scenario), load_gpu_count(o.scenario));
   if (!kubelet.serving()) std::cerr << "ainode-twin: the twin kubelet did not start\n";
+  if (!kubelet.http_bound()) std::cerr << "ainode-twin: no twin kubelet /pods: " << kubelet.http_error() << "\n";
   std::unique_ptr<ModelServer> model;
   if (!o.model_server.empty()) {
     model = std::make_unique<ModelServer>(o.model_server, (work / "gpu_state.json").string());
@@ -128,7 +141,9 @@ int run_all(const Options& o) {
     std::cout << "  model server (vLLM-shaped, the scenario's token workloads): http://" << o.model_server << "/metrics\n";
   }
   std::cout << "  status:  http://" << o.listen << "/v1/status\n"
-            << "  kubelet: unix:" << (work / "kubelet.sock").string() << " (PodResources: the scenario's [[pods]])\n"
+            << "  kubelet: unix:" << (work / "kubelet.sock").string() << " (PodResources: the scenario's [[pods]])\n";
+  if (!o.kubelet_listen.empty()) std::cout << "           http://" << o.kubelet_listen << "/pods (the pods' restarts, OOM kills, evictions)\n";
+  std::cout
             << "  tree:    " << (work / "tree").string() << " (procfs, sysfs), clock " << clock.string() << "\n"
             << "  Ctrl-C stops the agent and the twin." << std::endl;
   std::thread host([&] { host_loop(tree, o, clock, &kubelet); });
@@ -140,17 +155,35 @@ int run_all(const Options& o) {
       host.join();
       return 1;
     }
-    if (o.duration > 0) {
-      double t = 0;
-      std::ifstream(clock) >> t;
-      if (t >= o.duration) stopping = true;
-    }
+    if (o.duration > 0 && read_clock(clock) >= o.duration) stopping = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   kill(child, SIGTERM);
   waitpid(child, nullptr, 0);
   host.join();
   if (o.out.empty()) fs::remove_all(work);
+  return 0;
+}
+
+// The twin kubelet alone, at the scenario time of --clock (written by the
+// test or by `host`), else wall time times --speed since it started.
+int run_kubelet(const Options& o) {
+  TwinKubelet kubelet(o.kubelet_socket, o.kubelet_listen, load_pods(o.scenario), load_causes(o.scenario),
+                      load_gpu_count(o.scenario));
+  if (!o.kubelet_socket.empty() && !kubelet.serving()) {
+    std::cerr << "ainode-twin: PodResources did not start on " << o.kubelet_socket << "\n";
+    return 1;
+  }
+  if (!kubelet.http_bound()) {
+    std::cerr << "ainode-twin: " << kubelet.http_error() << "\n";
+    return 1;
+  }
+  auto start = std::chrono::steady_clock::now();
+  while (!stopping) {
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    kubelet.set_time(o.clock.empty() ? wall * o.speed : read_clock(o.clock));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   return 0;
 }
 
@@ -171,6 +204,13 @@ int main(int argc, char** argv) {
   run->add_option("--agent", o.agent, "the ainode binary (default: next to this one)");
   run->add_option("--nvml", o.nvml, "the simulated libnvidia-ml.so.1 (default: the build's)");
   run->add_option("--model-server", o.model_server, "the model server's host:port (empty: none)");
+  run->add_option("--kubelet-listen", o.kubelet_listen, "the twin kubelet's /pods host:port (empty: none)");
+  CLI::App* kubelet = app.add_subcommand("kubelet", "serve only the twin kubelet (PodResources and /pods)");
+  kubelet->add_option("scenario", o.scenario, "scenario TOML")->required()->check(CLI::ExistingFile);
+  kubelet->add_option("--listen", o.kubelet_listen, "host:port of /pods and /stats/summary (empty: none)");
+  kubelet->add_option("--socket", o.kubelet_socket, "PodResources unix socket (default: none)");
+  kubelet->add_option("--clock", o.clock, "read scenario time from this file (as `run` and `host` write it)");
+  kubelet->add_option("--speed", o.speed, "scenario seconds per wall second, without --clock")->check(CLI::PositiveNumber);
   for (CLI::App* sub : {host, run}) {
     sub->add_option("--speed", o.speed, "scenario seconds per wall second")->check(CLI::PositiveNumber);
     sub->add_option("--tick", o.tick_seconds, "wall seconds between tree rewrites")->check(CLI::PositiveNumber);
@@ -182,6 +222,7 @@ int main(int argc, char** argv) {
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   try {
+    if (kubelet->parsed()) return run_kubelet(o);
     return host->parsed() ? run_host(o) : run_all(o);
   } catch (const std::exception& error) {
     std::cerr << "ainode-twin: " << error.what() << "\n";

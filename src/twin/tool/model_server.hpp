@@ -1,10 +1,10 @@
 #pragma once
-// A minimal HTTP/1.0 server for the twin's model server: GET /metrics
-// answers vllm_metrics() of the state file, anything else 404. One
-// connection at a time on its own thread; demo infrastructure, not the agent.
-#include <atomic>
+// The twin's model server: GET /metrics answers vllm_metrics() of the
+// simulated NVML's state file, anything else 404. Demo infrastructure.
+#include <memory>
 #include <string>
-#include <thread>
+
+#include "twin_http_server.hpp"
 
 namespace ainode::twin {
 
@@ -12,16 +12,12 @@ class ModelServer {
  public:
   // Binds host:port; bound() is false (and error() says why) if it cannot.
   ModelServer(const std::string& address, std::string state_file);
-  ~ModelServer();
-  bool bound() const { return socket_ >= 0; }
-  const std::string& error() const { return error_; }
+  bool bound() const { return server_->bound(); }
+  const std::string& error() const { return server_->error(); }
 
  private:
-  void serve();
-  int socket_ = -1;
-  std::string state_file_, error_;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::string state_file_;
+  std::unique_ptr<TwinHttpServer> server_;  // last: its thread reads state_file_
 };
 
 }  // namespace ainode::twin
