@@ -4,6 +4,7 @@
 
 #include "app/agent.hpp"
 #include "app/audit_command.hpp"
+#include "app/diagnose_command.hpp"
 #include "app/events_command.hpp"
 #include "app/policy_command.hpp"
 #include "config/duration.hpp"
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command_line.command == Command::events) return run_events_command(command_line.events);
+  if (command_line.command == Command::diagnose) return run_diagnose_command(command_line.diagnose);
   if (command_line.command == Command::policy_check) {
     return run_policy_check(command_line.policy_check, std::cout, std::cerr);
   }

@@ -1,14 +1,18 @@
 #include "app/agent.hpp"
 
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <pthread.h>
 
 #include <spdlog/spdlog.h>
 
+#include "aiops/risk_tracker.hpp"
 #include "ainode/build_info.hpp"
 #include "app/builtin_collectors.hpp"
 #include "app/control_actions.hpp"
 #include "app/data_plane.hpp"
+#include "app/diagnose_action.hpp"
 #include "app/pod_events.hpp"
 #include "app/routes.hpp"
 #include "app/snapshot_builder.hpp"
@@ -20,6 +24,8 @@
 #include "efficiency/model_efficiency.hpp"
 #include "events/event_metrics.hpp"
 #include "events/snapshot_events.hpp"
+#include "gpu/kernel_xid_follower.hpp"
+#include "gpu/xid_ledger.hpp"
 #include "http/server.hpp"
 
 namespace ainode {
@@ -102,6 +108,31 @@ void add_reload_targets(ConfigReloader& reloader, ControlApi& control, SnapshotB
                        }});
 }
 
+// A file in the state directory, or "" (kept in memory only, said once)
+// when there is none.
+std::string state_file(const Config& config, const std::string& name) {
+  StateDir state = resolve_state_dir(config.state.dir);
+  if (state.path.empty()) {
+    spdlog::warn("state directory: {}; {} is kept in memory only", state.reason, name);
+    return {};
+  }
+  return state.path + "/" + name;
+}
+
+KernelXidFollower make_kernel_xid_follower(const Config& config, XidLedger& ledger) {
+  if (!config.gpu.kmsg_xids) return KernelXidFollower(nullptr, "", ledger);
+  std::string path = !config.gpu.kmsg_path.empty() ? config.gpu.kmsg_path
+                                                    : (std::filesystem::path(config.path.rootfs) / "dev/kmsg").string();
+  std::string error;
+  auto source = open_dev_kmsg(path, error);
+  if (source) {
+    spdlog::info("kernel log: following {} for GPU XIDs", path);
+  } else {
+    spdlog::info("kernel log: not available, XIDs from NVML only: {}", error);
+  }
+  return KernelXidFollower(std::move(source), error, ledger);
+}
+
 // SIGHUP: the same reload as POST /v1/control/reload, audited as the
 // agent's own action; refused when it cannot be audited.
 void reload_on_signal(ConfigReloader& reloader, ControlApi& control, EventBus& events) {
@@ -167,13 +198,24 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
 
   FailureLog failure_log;
   SnapshotEventDeriver event_deriver;
+  // NVML's XIDs reach a snapshot up to an interval after the kernel logged them.
+  XidLedger xid_ledger(std::max<std::chrono::system_clock::duration>(std::chrono::seconds(30), 3 * config.collect.interval));
+  KernelXidFollower kernel_xids = make_kernel_xid_follower(config, xid_ledger);
+  RiskTracker risk(events, state_file(config, "risk.json"));
+  builder.add_contributor([&](MetricSet& out) {
+    xid_ledger.add_metrics(out);
+    kernel_xids.add_metrics(out);
+    risk.add_metrics(out);
+  });
   auto timeout = config.collect.timeout.count() > 0 ? config.collect.timeout : config.collect.interval;
   Scheduler scheduler(std::move(collectors), fs, SchedulerOptions{config.collect.interval, timeout},
                       [&](CycleResult&& cycle) {
                         failure_log.observe(cycle.collectors);
                         auto snapshot = builder.build(std::move(cycle));
                         store.publish(snapshot);
-                        for (auto& event : event_deriver.derive(*snapshot)) events.publish(std::move(event));
+                        for (auto& event : xid_ledger.deduplicate(event_deriver.derive(*snapshot))) events.publish(std::move(event));
+                        for (auto& event : kernel_xids.poll(*snapshot)) events.publish(std::move(event));
+                        risk.observe(*snapshot);
                         model_efficiency.observe(*snapshot);
                         pod_events.observe(*snapshot);
                         data_plane.append(std::move(snapshot));
@@ -197,6 +239,8 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   // /v1/status shows the server's web config state: the routes get the
   // server they are handed to (only its address is taken here).
   routes.buffer = data_plane.buffer();
+  register_diagnose_action(control, store, risk, kernel_xids);
+  routes.gpu_annotators.push_back([&risk](nlohmann::json& gpu) { risk.annotate_gpu(gpu); });
   HttpServer server(http_options, [&] {
     routes.server = &server;
     return make_routes(store, routes);

@@ -5,11 +5,14 @@
 
 #include "app/builtin_collectors.hpp"
 #include "app/data_plane.hpp"
+#include "aiops/risk_tracker.hpp"
 #include "app/pod_events.hpp"
 #include "app/self_metrics.hpp"
 #include "control/control_metrics.hpp"
 #include "efficiency/model_efficiency.hpp"
 #include "events/event_metrics.hpp"
+#include "gpu/kernel_xid_follower.hpp"
+#include "gpu/xid_ledger.hpp"
 
 namespace ainode {
 
@@ -26,6 +29,9 @@ std::vector<CatalogueEntry> metric_catalogue() {
   for (const MetricDesc* desc : event_metric_descriptors()) entries.push_back({"events", desc});
   for (const MetricDesc* desc : control_metric_descriptors()) entries.push_back({"control", desc});
   for (const MetricDesc* desc : data_plane_metric_descriptors()) entries.push_back({"dataplane", desc});
+  for (const MetricDesc* desc : XidLedger::descriptors()) entries.push_back({"xid", desc});
+  for (const MetricDesc* desc : KernelXidFollower::descriptors()) entries.push_back({"xid", desc});
+  for (const MetricDesc* desc : risk_metric_descriptors()) entries.push_back({"risk", desc});
   for (const MetricDesc* desc : pod_event_metric_descriptors()) entries.push_back({"kubelet_pods", desc});
   for (const MetricDesc* desc : ModelEfficiency::descriptors()) entries.push_back({"efficiency", desc});
   return entries;

@@ -96,6 +96,12 @@ CommandLine parse_command_line(int argc, const char* const* argv, const std::vec
   events->add_option("--token-file", result.events.token_file, "Send this bearer token");
   events->add_option("--ca-file", result.events.ca_file, "CA bundle for an https:// agent");
   events->add_flag("--insecure", result.events.insecure, "Do not verify an https:// agent's certificate");
+  auto* diagnose = app.add_subcommand("diagnose", "Ask a running agent for a one-shot node health check (exit 0 pass, 1 warn, 2 fail)");
+  diagnose->add_option("--url", result.diagnose.url, "The agent's address")->capture_default_str();
+  diagnose->add_flag("--json", result.diagnose.json, "The report as JSON");
+  diagnose->add_option("--token-file", result.diagnose.token_file, "Send this bearer token (a remote agent)");
+  diagnose->add_option("--ca-file", result.diagnose.ca_file, "CA bundle for an https:// agent");
+  diagnose->add_flag("--insecure", result.diagnose.insecure, "Do not verify an https:// agent's certificate");
   auto* audit = app.add_subcommand("audit", "Print the control audit log readably");
   audit->add_option("--since", result.audit_since, "Only records younger than this (e.g. 1h, 30m)");
   audit->add_option("--file", result.audit_file, "The audit log (default: control.audit_log or <state.dir>/audit.log)");
@@ -124,6 +130,7 @@ CommandLine parse_command_line(int argc, const char* const* argv, const std::vec
   if (show->parsed()) result.command = Command::config_show;
   if (catalogue->parsed()) result.command = Command::catalogue;
   if (events->parsed()) result.command = Command::events;
+  if (diagnose->parsed()) result.command = Command::diagnose;
   if (audit->parsed()) result.command = Command::audit;
   if (policy_check->parsed()) {
     result.command = Command::policy_check;

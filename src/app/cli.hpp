@@ -3,13 +3,14 @@
 #include <string>
 #include <vector>
 
+#include "app/diagnose_command.hpp"
 #include "app/events_command.hpp"
 #include "app/policy_command.hpp"
 #include "config/settings.hpp"
 
 namespace ainode {
 
-enum class Command { run, config_show, catalogue, events, audit, policy_check, exit };
+enum class Command { run, config_show, catalogue, events, audit, policy_check, diagnose, exit };
 
 struct CommandLine {
   Command command = Command::run;
@@ -17,6 +18,7 @@ struct CommandLine {
   FlagValues flags;
   int exit_code = 0;  // for Command::exit (--help, --version, parse errors)
   EventsCommandOptions events;  // `ainode events`
+  DiagnoseCommandOptions diagnose;  // `ainode diagnose`
   std::string audit_file;       // `ainode audit --file`
   std::string audit_since;      // `ainode audit --since 1h`
   bool audit_json = false;

@@ -65,6 +65,18 @@ HttpResponse detail_response(const Snapshot& snapshot, const std::string& key) {
   return json_response(nlohmann::json{{key, section}});
 }
 
+HttpResponse gpus_response(const Snapshot& snapshot, const std::vector<std::function<void(nlohmann::json&)>>& annotators) {
+  if (annotators.empty()) return detail_response(snapshot, "gpus");
+  nlohmann::json gpus = nlohmann::json::array();
+  for (const auto& collector : snapshot.collectors) {
+    if (collector.details && collector.details->contains("gpus")) gpus = (*collector.details)["gpus"];
+  }
+  for (auto& gpu : gpus) {
+    for (const auto& annotate : annotators) annotate(gpu);
+  }
+  return json_response(nlohmann::json{{"gpus", gpus}});
+}
+
 // History from the buffer (docs/buffer.md); Prometheus' query_range shape.
 HttpResponse query_range_response(Buffer* buffer, const HttpRequest& request) {
   if (buffer == nullptr) return text_response(503, "the buffer is disabled (buffer.enable = false)\n");
@@ -169,7 +181,7 @@ HttpHandler make_routes(const SnapshotStore& store, RouteOptions options) {
     }
     if (!snapshot) return not_ready();
     if (path == options.telemetry_path) return metrics_response(*snapshot, request);
-    if (path == "/v1/gpus") return detail_response(*snapshot, "gpus");
+    if (path == "/v1/gpus") return gpus_response(*snapshot, options.gpu_annotators);
     if (path == "/v1/rdma") return detail_response(*snapshot, "rdma");
     if (path == "/v1/pods") return json_response(pods_view(*snapshot));
     if (path == "/v1/dri") return detail_response(*snapshot, "dri");

@@ -35,6 +35,9 @@ struct RouteOptions {
   // ...), answered for GET and HEAD by the reader that owns the data. Each
   // path must also be listed in builtin_routes() so it is reserved.
   std::map<std::string, std::function<nlohmann::json(const HttpRequest&)>, std::less<>> json_views{};
+  // Readers that add their view of a GPU to its /v1/gpus object (failure
+  // risk adds "risk"); each gets one GPU object (with "uuid") at a time.
+  std::vector<std::function<void(nlohmann::json& gpu)>> gpu_annotators{};
 };
 
 HttpHandler make_routes(const SnapshotStore& store, RouteOptions options);

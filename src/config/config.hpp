@@ -96,6 +96,9 @@ struct GpuConfig {
   bool enable_amd = true;           // AMD GPUs from amdgpu sysfs
   // NVML calls that block in the driver (PCIe throughput, energy) are read at most this often.
   Duration slow_read_interval = std::chrono::seconds(30);
+  // XIDs from the kernel log as well as NVML's events (docs/risk.md).
+  bool kmsg_xids = true;
+  std::string kmsg_path;  // "" = <path.rootfs>/dev/kmsg
 };
 
 struct K8sConfig {

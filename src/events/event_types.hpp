@@ -7,7 +7,7 @@
 
 namespace ainode {
 
-inline constexpr std::array<std::string_view, 26> kEventTypes{
+inline constexpr std::array<std::string_view, 27> kEventTypes{
     "gpu_xid",
     "gpu_throttle_start",
     "gpu_throttle_end",
@@ -27,6 +27,7 @@ inline constexpr std::array<std::string_view, 26> kEventTypes{
     "agent_started",
     "agent_stopping",
     "web_config_reloaded",
+    "gpu_risk_changed",
     "pod_started",  // pod events: the kubelet's /pods, docs/kubernetes.md
     "pod_deleted",
     "container_restarted",

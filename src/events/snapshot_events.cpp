@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "gpu/xid_catalogue.hpp"
+#include "events/xid_event.hpp"
 
 namespace ainode {
 
@@ -183,19 +183,7 @@ void SnapshotEventDeriver::gpu_counters(const Snapshot& snapshot, std::vector<Ev
                 std::string xid_text = label(family, sample, "xid");
                 std::uint64_t code = 0;
                 std::from_chars(xid_text.data(), xid_text.data() + xid_text.size(), code);
-                XidInfo info = xid_info(code);
-                EventDraft event;
-                event.subject = gpu_subject(family, sample);
-                event.type = "gpu_xid";
-                event.severity = info.action == XidAction::none ? Severity::warning : Severity::critical;
-                event.message = fmt::format("{}: XID {} ({}); {}", gpu_name(event.subject), code, info.meaning,
-                                            describe(info.action));
-                event.payload = {{"xid", code},
-                                 {"count", now - before},
-                                 {"meaning", info.meaning},
-                                 {"origin", to_string(info.origin)},
-                                 {"action", to_string(info.action)},
-                                 {"recommended_action", describe(info.action)}};
+                EventDraft event = xid_event(gpu_subject(family, sample), code, now - before, "nvml");
                 out.push_back(std::move(event));
               });
   // ECC: lifetime (aggregate) counts; the first reading is the baseline.

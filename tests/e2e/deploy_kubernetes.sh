@@ -32,6 +32,15 @@ done
 grep -q "web-config.yml:4: tls_server_config.cert_file: cannot read '/etc/ainode/tls/tls.crt'" "$WORK_DIR/tls-config.out" ||
   { cat "$WORK_DIR/tls-config.out"; fail "deploy/kubernetes-tls/web-config.yml does not parse"; }
 
+# The kernel-log overlay (deploy/kubernetes-kmsg): renders, validates, mounts
+# the host's /dev/kmsg and points --gpu.kmsg-path at it.
+kubectl kustomize deploy/kubernetes-kmsg >"$WORK_DIR/rendered-kmsg.yaml" 2>"$WORK_DIR/kustomize-kmsg.err" ||
+  { cat "$WORK_DIR/kustomize-kmsg.err"; fail "kubectl kustomize deploy/kubernetes-kmsg"; }
+node "$validator/validate.mjs" <"$WORK_DIR/rendered-kmsg.yaml" >/dev/null || fail "kmsg overlay objects do not validate"
+for expected in '- --gpu.kmsg-path=/dev/kmsg' 'type: CharDevice' 'privileged: true'; do
+  grep -qF -- "$expected" "$WORK_DIR/rendered-kmsg.yaml" || fail "kmsg overlay lacks '$expected'"
+done
+
 # The pieces ainode itself must accept, pulled out of the rendered objects.
 node "$validator/extract.mjs" "$WORK_DIR" <"$WORK_DIR/rendered.yaml" || fail "extracting config and args"
 mapfile -t args <"$WORK_DIR/args"

@@ -124,8 +124,11 @@ grep -q 'agent SIGHUP' audit.txt || { cat audit.txt; fail "SIGHUP reload not aud
 "$AINODE_BINARY" audit --file state/audit.log --since 1h --json | python3 -c '
 import json, sys
 for line in sys.stdin: json.loads(line)' || fail "audit --json is not JSON lines"
-curl -fsS "$url/metrics" | grep -q '^ainode_audit_records_total [1-9]' || fail "audit records not counted"
-curl -fsS "$url/metrics" | grep -q '^ainode_events_total{type="gpu_xid"} 1' || fail "events not counted"
+# Into a file first: grep -q quitting at the first match would fail curl's
+# write (exit 23) under pipefail once /metrics outgrows a pipe buffer.
+curl -fsS "$url/metrics" >metrics.prom || fail "GET /metrics"
+grep -q '^ainode_audit_records_total [1-9]' metrics.prom || fail "audit records not counted"
+grep -q '^ainode_events_total{type="gpu_xid"} 1' metrics.prom || fail "events not counted"
 
 # A full disk: the action is refused (503), the agent goes on.
 port2=$(free_port)

@@ -16,10 +16,11 @@ for target in "$FUZZ_BUILD"/fuzz/*_fuzz; do
   corpus="$WORK_DIR/corpus-$name"
   mkdir -p "$corpus"
   # Seeds: every fixture file (the parser rejects the wrong kinds quickly), the kubelet answers,
-  # the web configs (fixtures and the deploy example) and the profiles.
+  # the web configs (fixtures and the deploy example), the profiles and the
+  # recorded kernel log.
   # sed, not head: head exits after 200 lines, find then dies of SIGPIPE and,
   # under pipefail, the whole test fails (seen: exit 141).
-  { find "$FIXTURES/web" "$FIXTURES/policies" "$FIXTURES/kubelet" "$AINODE_SOURCE_DIR/deploy/web-config.example.yml" -type f 2>/dev/null
+  { find "$FIXTURES/web" "$FIXTURES/policies" "$FIXTURES/kubelet" "$FIXTURES/kmsg" "$AINODE_SOURCE_DIR/deploy/web-config.example.yml" -type f 2>/dev/null
     find "$FIXTURES/proc" "$FIXTURES/sys" -type f -size -64k 2>/dev/null | sed -n 1,200p; } |
     while read -r f; do cp "$f" "$corpus/$(echo "$f" | md5sum | cut -c1-16)"; done
   if ! "$target" -max_total_time="$seconds" -rss_limit_mb=1024 -timeout=5 "$corpus" >"$WORK_DIR/$name.log" 2>&1; then

@@ -110,11 +110,16 @@ int run_all(const Options& o) {
     std::string rootfs = AINODE_SOURCE_DIR "/tests/fixtures/rootfs";
     // The twin's own kubelet (never the node's real one).
     std::string kubelet = (work / "kubelet.sock").string();
+    std::string state = (work / "state").string();
     std::string kubelet_url = o.kubelet_listen.empty() ? "" : "http://" + o.kubelet_listen;
     execl(agent.c_str(), agent.c_str(), "--web.listen-address", o.listen.c_str(), "--path.procfs", proc.c_str(),
           "--path.sysfs", sys.c_str(), "--path.rootfs", rootfs.c_str(), "--gpu.nvml-library", nvml.c_str(), "--kubelet.pod-resources-socket", kubelet.c_str(),
           "--kubelet.pod-resources-interval", "1s", "--kubelet.url", kubelet_url.c_str(), "--kubelet.pods-interval", "1s",
           "--collect.interval", "1s",
+          // Its own state (failure-risk history, audit log): a scenario must not inherit another's.
+          "--state.dir", state.c_str(),
+          // The simulated XIDs come through the simulated NVML; the host's kernel log is not the twin's.
+          "--no-gpu.kmsg-xids",
           // The base tree's amdgpu card is a fixture for the AMD tests; the twin's GPUs are the scenario's.
           "--no-gpu.enable-amd", static_cast<char*>(nullptr));
     std::perror(("ainode-twin: exec " + agent.string()).c_str());

@@ -1,0 +1,205 @@
+#include "aiops/risk_rules.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+using namespace ainode;
+using namespace std::chrono_literals;
+
+namespace {
+
+const auto t0 = std::chrono::system_clock::time_point(std::chrono::hours(500000));
+
+GpuView healthy_gpu() {
+  GpuView g;
+  g.reading.index = 2;
+  g.reading.uuid = "GPU-c";
+  g.reading.temperature_celsius = 65;
+  g.reading.temperature_thresholds_celsius = {{"slowdown", 87}, {"gpu_max", 85}, {"shutdown", 92}};
+  g.reading.clock_event_reasons = 0;
+  g.reading.ecc_errors = {{{"corrected", "aggregate"}, 12}, {{"uncorrected", "aggregate"}, 0}};
+  g.reading.remapped_rows_pending = false;
+  g.reading.remapped_rows_failure = false;
+  g.reading.pcie_width = 16;
+  g.reading.pcie_width_max = 16;
+  g.reading.pcie_replays = 0;
+  g.reading.nvlinks = {NvLinkReading{0, true, {{"replay", 0}, {"crc_flit", 0}}}, NvLinkReading{1, true, {{"replay", 0}}}};
+  return g;
+}
+
+// Observes `gpu` every 5 s for `seconds`, letting `change` edit it first.
+template <typename Change>
+RiskAssessment run(GpuRiskHistory& history, GpuView gpu, int seconds, Change change) {
+  RiskAssessment last;
+  for (int t = 0; t <= seconds; t += 5) {
+    change(gpu, t);
+    update_history(history, gpu, t0 + std::chrono::seconds(t));
+    last = assess_risk(gpu, history, t0 + std::chrono::seconds(t));
+  }
+  return last;
+}
+RiskAssessment run(GpuRiskHistory& history, const GpuView& gpu, int seconds) {
+  return run(history, gpu, seconds, [](GpuView&, int) {});
+}
+
+bool has(const RiskAssessment& a, const std::string& reason) {
+  return std::any_of(a.reasons.begin(), a.reasons.end(), [&](const RiskReason& r) { return r.reason == reason; });
+}
+
+}  // namespace
+
+TEST(RiskRules, AHealthyGpuHasNoRiskAndNoReason) {
+  GpuRiskHistory history;
+  auto a = run(history, healthy_gpu(), 600);
+  EXPECT_EQ(a.value, 0);
+  EXPECT_EQ(a.action, RiskAction::none);
+  EXPECT_TRUE(a.reasons.empty());
+}
+
+TEST(RiskRules, RowRemapFailureIsTheRmaCriterion) {
+  GpuRiskHistory history;
+  GpuView g = healthy_gpu();
+  g.reading.remapped_rows_failure = true;
+  auto a = run(history, g, 0);
+  EXPECT_EQ(a.action, RiskAction::rma);
+  EXPECT_DOUBLE_EQ(a.value, 1.0);
+  EXPECT_EQ(a.reasons.front().reason, "row_remap_failure");
+}
+
+TEST(RiskRules, APendingRemapWantsAReset) {
+  GpuRiskHistory history;
+  GpuView g = healthy_gpu();
+  g.reading.remapped_rows_pending = true;
+  auto a = run(history, g, 0);
+  EXPECT_EQ(a.action, RiskAction::reset);
+  EXPECT_TRUE(has(a, "row_remap_pending"));
+}
+
+TEST(RiskRules, NewUncorrectedErrorsDrainRisingOnesWeighMore) {
+  GpuRiskHistory history;
+  auto once = run(history, healthy_gpu(), 300, [](GpuView& g, int t) {
+    g.reading.ecc_errors[{"uncorrected", "aggregate"}] = t >= 100 ? 1 : 0;
+  });
+  EXPECT_EQ(once.action, RiskAction::drain);
+  EXPECT_TRUE(has(once, "uncorrected_ecc_new"));
+  GpuRiskHistory rising_history;
+  auto rising = run(rising_history, healthy_gpu(), 300, [](GpuView& g, int t) {
+    g.reading.ecc_errors[{"uncorrected", "aggregate"}] = t / 100;
+  });
+  EXPECT_GT(rising.value, once.value);
+}
+
+TEST(RiskRules, OldUncorrectedErrorsAreOnlyWatched) {
+  GpuRiskHistory history;
+  GpuView g = healthy_gpu();
+  g.reading.ecc_errors[{"uncorrected", "aggregate"}] = 3;
+  auto a = run(history, g, 300);
+  EXPECT_EQ(a.action, RiskAction::watch);
+  EXPECT_TRUE(has(a, "uncorrected_ecc_lifetime"));
+}
+
+TEST(RiskRules, CorrectedErrorRateAboveAHundredAnHour) {
+  GpuRiskHistory slow, fast;
+  auto few = run(slow, healthy_gpu(), 600, [](GpuView& g, int t) { g.reading.ecc_errors[{"corrected", "aggregate"}] = 12 + t / 300; });
+  EXPECT_FALSE(has(few, "corrected_ecc_rate"));
+  auto many = run(fast, healthy_gpu(), 600, [](GpuView& g, int t) { g.reading.ecc_errors[{"corrected", "aggregate"}] = 12 + t; });
+  EXPECT_TRUE(has(many, "corrected_ecc_rate"));  // 3600 an hour
+  EXPECT_EQ(many.action, RiskAction::watch);
+}
+
+TEST(RiskRules, XidsActByNvidiasCatalogue) {
+  struct Case {
+    unsigned code;
+    const char* reason;
+    RiskAction action;
+  };
+  for (auto c : {Case{79, "xid_reboot_node", RiskAction::reset}, Case{95, "xid_reset_gpu", RiskAction::reset},
+                 Case{64, "xid_reset_gpu", RiskAction::reset}, Case{94, "xid_restart_application", RiskAction::watch},
+                 Case{48, "xid_nvidia_workflow", RiskAction::drain}, Case{74, "xid_nvidia_workflow", RiskAction::drain},
+                 Case{63, "xid_informational", RiskAction::none}, Case{92, "xid_informational", RiskAction::none},
+                 Case{13, "xid_application", RiskAction::none}}) {
+    GpuRiskHistory history;
+    record_xid(history, XidSighting{t0, c.code, "kmsg"});
+    auto a = run(history, healthy_gpu(), 0);
+    SCOPED_TRACE(c.code);
+    EXPECT_TRUE(has(a, c.reason));
+    EXPECT_EQ(a.action, c.action);
+  }
+}
+
+TEST(RiskRules, RepeatedXidsAddEvidenceAndOldOnesAreForgotten) {
+  GpuRiskHistory once, thrice;
+  record_xid(once, XidSighting{t0, 94, "nvml"});
+  for (int i = 0; i < 3; ++i) record_xid(thrice, XidSighting{t0 + std::chrono::seconds(10 * i), 94, "nvml"});
+  EXPECT_GT(assess_risk(healthy_gpu(), thrice, t0 + 60s).value, assess_risk(healthy_gpu(), once, t0 + 60s).value);
+  EXPECT_TRUE(assess_risk(healthy_gpu(), once, t0 + 73h).reasons.empty());
+}
+
+TEST(RiskRules, TheSameXidReplayedFromTheKernelLogIsOne) {
+  GpuRiskHistory history;
+  record_xid(history, XidSighting{t0, 79, "kmsg"});
+  record_xid(history, XidSighting{t0 + 1s, 79, "kmsg"});
+  EXPECT_EQ(history.xids.size(), 1u);
+  record_xid(history, XidSighting{t0 + 3s, 79, "kmsg"});
+  EXPECT_EQ(history.xids.size(), 2u);
+}
+
+TEST(RiskRules, ALostGpuWantsAReset) {
+  GpuRiskHistory history;
+  GpuView g;
+  g.reading.index = 0;
+  g.reading.uuid = "GPU-a";
+  g.reading.up = false;
+  auto a = run(history, g, 0);
+  EXPECT_EQ(a.action, RiskAction::reset);
+  EXPECT_TRUE(has(a, "gpu_lost"));
+}
+
+TEST(RiskRules, TimeAtTheThermalLimitIsStress) {
+  GpuRiskHistory brief, long_history;
+  auto short_spell = run(brief, healthy_gpu(), 600, [](GpuView& g, int t) { g.reading.temperature_celsius = t < 20 ? 86 : 65; });
+  EXPECT_FALSE(has(short_spell, "thermal_stress"));
+  auto hot = run(long_history, healthy_gpu(), 600, [](GpuView& g, int t) {
+    g.reading.temperature_celsius = t > 100 ? 86 : 65;  // at gpu_max (85), under slowdown (87)
+  });
+  EXPECT_TRUE(has(hot, "thermal_stress"));
+  EXPECT_EQ(hot.action, RiskAction::watch);
+}
+
+TEST(RiskRules, PcieReplaysAboveDcgmsLimitAndATrainedDownLink) {
+  GpuRiskHistory replays;
+  auto a = run(replays, healthy_gpu(), 300, [](GpuView& g, int t) { g.reading.pcie_replays = t; });  // 60/min
+  EXPECT_TRUE(has(a, "pcie_replays"));
+  GpuRiskHistory narrow;
+  GpuView g = healthy_gpu();
+  g.reading.pcie_width = 8;
+  auto b = run(narrow, g, 0);
+  EXPECT_TRUE(has(b, "pcie_link_degraded"));
+  EXPECT_EQ(b.action, RiskAction::drain);
+}
+
+TEST(RiskRules, NvlinkErrorRateAndALinkThatWentDown) {
+  GpuRiskHistory rare;
+  // One replay in ten minutes is a healthy link.
+  auto quiet = run(rare, healthy_gpu(), 1200, [](GpuView& g, int t) { g.reading.nvlinks[0].errors["replay"] = t / 600; });
+  EXPECT_FALSE(has(quiet, "nvlink_errors"));
+  GpuRiskHistory busy;
+  auto errors = run(busy, healthy_gpu(), 300, [](GpuView& g, int t) { g.reading.nvlinks[0].errors["replay"] = 10 * t; });
+  EXPECT_TRUE(has(errors, "nvlink_errors"));
+  GpuRiskHistory link;
+  auto down = run(link, healthy_gpu(), 60, [](GpuView& g, int t) { g.reading.nvlinks[1].up = t < 30; });
+  EXPECT_TRUE(has(down, "nvlink_down"));
+  EXPECT_EQ(down.action, RiskAction::drain);
+}
+
+TEST(RiskRules, MoreEvidenceNeverLowersTheRisk) {
+  GpuRiskHistory history;
+  GpuView g = healthy_gpu();
+  g.reading.pcie_width = 8;
+  double narrow = run(history, g, 0).value;
+  g.reading.remapped_rows_pending = true;
+  double both = assess_risk(g, history, t0).value;
+  EXPECT_GT(both, narrow);
+  EXPECT_LE(both, 1.0);
+}
