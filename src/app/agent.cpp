@@ -8,6 +8,7 @@
 #include "ainode/build_info.hpp"
 #include "app/builtin_collectors.hpp"
 #include "app/control_actions.hpp"
+#include "app/cycle_history.hpp"
 #include "app/data_plane.hpp"
 #include "app/routes.hpp"
 #include "app/snapshot_builder.hpp"
@@ -161,6 +162,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
 
   FailureLog failure_log;
   SnapshotEventDeriver event_deriver;
+  CycleHistory history(std::chrono::duration<double>(config.collect.interval).count());
   auto timeout = config.collect.timeout.count() > 0 ? config.collect.timeout : config.collect.interval;
   Scheduler scheduler(std::move(collectors), fs, SchedulerOptions{config.collect.interval, timeout},
                       [&](CycleResult&& cycle) {
@@ -168,6 +170,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
                         auto snapshot = builder.build(std::move(cycle));
                         store.publish(snapshot);
                         for (auto& event : event_deriver.derive(*snapshot)) events.publish(std::move(event));
+                        history.observe(*snapshot);
                         data_plane.append(std::move(snapshot));
                       });
 
@@ -189,6 +192,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   // /v1/status shows the server's web config state: the routes get the
   // server they are handed to (only its address is taken here).
   routes.buffer = data_plane.buffer();
+  routes.json_views["/v1/history"] = [&history](const HttpRequest&) { return history.to_json(); };
   HttpServer server(http_options, [&] {
     routes.server = &server;
     return make_routes(store, routes);
