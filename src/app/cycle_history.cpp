@@ -1,6 +1,9 @@
 #include "app/cycle_history.hpp"
 
+#include <cstdlib>
 #include <set>
+
+#include <fmt/format.h>
 #include <string>
 
 #include "gpu/gpu_view.hpp"
@@ -16,8 +19,11 @@ std::optional<float> compact(const std::optional<double>& value) {
   return static_cast<float>(*value);
 }
 
+// Back to the shortest double that reads as the float, so 0.3 is served as
+// 0.3 and not as 0.30000001192092896.
 nlohmann::json value_or_null(const std::optional<float>& value) {
-  return value ? nlohmann::json(static_cast<double>(*value)) : nlohmann::json(nullptr);
+  if (!value) return nullptr;
+  return std::strtod(fmt::format("{}", *value).c_str(), nullptr);
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ std::optional<double> ratio_of(std::optional<double> part, std::optional<double>
 void add_gauge(Page& page, const char* label, std::optional<double> ratio, const std::string& value,
                const std::vector<std::optional<double>>& trend, std::size_t bar_width, std::size_t spark_width, bool u,
                Tone tone, std::optional<double> low = std::nullopt, std::optional<double> high = std::nullopt) {
-  page.cell(label, 5, Tone::dim);
+  page.cell(label, 5, Tone::dim).add(" ");
   page.add(bar(ratio, bar_width, u), tone).add(" ");
   page.cell(value, 12, Tone::normal, true).add(" ");
   page.add(sparkline(trend, spark_width, u, low, high), Tone::accent).add("  ");
@@ -117,10 +117,10 @@ Page render_gpus(const ScreenContext& context) {
     add_gpu_table(page, context, true);
     return page;
   }
-  // Two gauges per line at 80 columns: 5 + bar + 1 + 12 + 1 + spark + 2 each.
+  // Two gauges per line at 80 columns: 6 + bar + 1 + 12 + 1 + spark + 2 each.
   std::size_t per_gauge = context.width / 2;
   std::size_t bar_width = per_gauge >= 60 ? 16 : 6;
-  std::size_t spark_width = per_gauge > 21 + bar_width ? std::min<std::size_t>(per_gauge - 21 - bar_width, 60) : 0;
+  std::size_t spark_width = per_gauge > 22 + bar_width ? std::min<std::size_t>(per_gauge - 22 - bar_width, 60) : 0;
   std::size_t row = 0;
   for (const auto& gpu : gpus) {
     bool selected = row++ == context.view.selected;
@@ -236,9 +236,9 @@ Page render_gpu_detail(const ScreenContext& context, unsigned index) {
     for (const auto& [name, value] : all->items()) limits += name + " " + format_watts(value.is_number() ? std::optional<double>(value.get<double>()) : std::nullopt) + "  ";
   }
   page.line().add("power limits: " + limits);
-  page.line().add("energy " + format_joules(number_at(gpu, {"energy_joules"})) + "  fan " +
-                  format_percent(number_at(gpu, {"fan_speed_ratio"})) + "  memory temp " +
-                  format_celsius(number_at(gpu, {"memory_temperature_celsius"})));
+  page.line().add("temperature " + format_celsius(number_at(gpu, {"temperature_celsius"})) + "  power " +
+                  format_watts(number_at(gpu, {"power_watts"})) + "  pstate P" +
+                  format_count(number_at(gpu, {"health", "pstate"})));
 
   page.section("Links and errors");
   Tone link_tone = Tone::normal, ecc_tone = Tone::normal;

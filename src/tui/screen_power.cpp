@@ -68,7 +68,13 @@ Page render_power(const ScreenContext& context) {
     page.add(sparkline(history_series(agent, gpu_index, "power_watts"), spark, u, 0.0, limit), Tone::accent);
   }
   page.line().add("all GPUs ", Tone::dim).add(format_watts(gpu_total));
-  if (watts && *watts > 0) page.add(fmt::format(" ({:.0f}% of node power)", gpu_total / *watts * 100), Tone::dim);
+  // A node meter reading below the GPUs' own sum measures part of the node
+  // (one PSU, the CPU board): a share would mislead, the two numbers do not.
+  if (watts && *watts >= gpu_total && *watts > 0) {
+    page.add(fmt::format(" ({:.0f}% of node power)", gpu_total / *watts * 100), Tone::dim);
+  } else if (watts) {
+    page.add("  (above the node meter's " + format_watts(watts) + ": it does not see the GPUs)", Tone::warn);
+  }
   page.section("Model efficiency");
   auto models = samples_named(agent.metrics, "ainode_model_tokens_per_joule");
   if (models.empty()) {

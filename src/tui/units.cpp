@@ -72,6 +72,8 @@ std::string format_seconds(std::optional<double> seconds) {
   if (!usable(seconds)) return kAbsent;
   double s = *seconds;
   if (s < 0) return fmt::format("-{}", format_seconds(-s));
+  if (s < 0.001) return fmt::format("{:.0f}us", s * 1e6);
+  if (s < 0.01) return fmt::format("{:.1f}ms", s * 1000);
   if (s < 1) return fmt::format("{:.0f}ms", s * 1000);
   if (s < 60) return fmt::format("{:.1f}s", s);
   auto whole = static_cast<long long>(s);

@@ -15,7 +15,7 @@ std::string format_watts(std::optional<double> watts);          // "692W", "1.25
 std::string format_percent(std::optional<double> ratio);        // 0.94 -> "94%"
 std::string format_celsius(std::optional<double> celsius);      // "68C"
 std::string format_count(std::optional<double> count);          // 950 -> "950", 12345 -> "12.3k", "4.5M"
-std::string format_seconds(std::optional<double> seconds);      // "850ms", "12.0s", "3m12s", "2h05m", "3d04h"
+std::string format_seconds(std::optional<double> seconds);      // "167us", "1.3ms", "850ms", "12.0s", "3m12s", "2h05m", "3d04h"
 std::string format_joules(std::optional<double> joules);        // "12.3kJ", "4.50MJ", "1.20GJ"
 
 }  // namespace ainode::tui

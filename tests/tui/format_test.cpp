@@ -68,6 +68,8 @@ TEST(Units, RatesClocksPowerAndPercent) {
 }
 
 TEST(Units, DurationsPickTheirScale) {
+  EXPECT_EQ(format_seconds(0.000167), "167us");
+  EXPECT_EQ(format_seconds(0.0013), "1.3ms");
   EXPECT_EQ(format_seconds(0.85), "850ms");
   EXPECT_EQ(format_seconds(12), "12.0s");
   EXPECT_EQ(format_seconds(192), "3m12s");
