@@ -14,47 +14,47 @@ namespace {
 constexpr const char* kCommonHelp =
     "1..9 or Tab / Shift-Tab: switch screens     ?: this help (any key closes it)\n"
     "Up/Down, PgUp/PgDn, Home: scroll or select   r: refresh now     q: quit\n"
-    "Colours follow the terminal (256, 16, none); NO_COLOR or --color none for monochrome,\n"
+    "Colours follow the terminal (256, 16, none); NO_COLOR or --color none for monochrome, "
     "--ascii (or a non-UTF-8 locale) for plain ASCII bars and sparklines.";
 
 const ScreenInfo kScreens[kScreenCount] = {
     {"Overview", "Overview: node, GPUs, findings, events",
-     "Node identity and uptime, health score (0..10, docs/health-score.md) and degradation\n"
-     "score with its active signals, CPU, memory, pressure (PSI), node power against the\n"
-     "envelope, one line per GPU (utilization, memory, temperature, power/limit, SM clock,\n"
+     "Node identity and uptime, health score (0..10, docs/health-score.md) and degradation "
+     "score with its active signals, CPU, memory, pressure (PSI), node power against the "
+     "envelope, one line per GPU (utilization, memory, temperature, power/limit, SM clock, "
      "throttle flags, failure risk), open root-cause findings and the latest events.\n"
      "THERMAL / HW-* flags are real slowdowns; pwr-cap is a GPU held at its power limit."},
     {"GPUs", "GPUs: bars, sparklines, MIG, links, ECC",
-     "Per GPU: utilization, memory, power and temperature bars with the last cycles as\n"
-     "sparklines (/v1/history), SM clock, PCIe link (trained down is flagged), NVLink,\n"
+     "Per GPU: utilization, memory, power and temperature bars with the last cycles as "
+     "sparklines (/v1/history), SM clock, PCIe link (trained down is flagged), NVLink, "
      "ECC and row-remap counters, the MIG tree.\n"
      "Up/Down selects a GPU, Enter opens it in detail, Esc goes back."},
     {"Procs", "Processes and pods",
-     "GPU processes (GPU memory, SM share) and the agent's top CPU and RSS processes,\n"
+     "GPU processes (GPU memory, SM share) and the agent's top CPU and RSS processes, "
      "each with its Kubernetes namespace/pod/container.\n"
      "s: next sort column (GPU memory, CPU, RSS, pid, name)   /: filter (Enter keeps, Esc clears)"},
     {"Net/IO", "Network and storage",
-     "Interfaces with link state and rates, TCP retransmissions, InfiniBand ports and\n"
-     "their error counters, disks (throughput, busy), filesystems (use, read-only,\n"
+     "Interfaces with link state and rates, TCP retransmissions, InfiniBand ports and "
+     "their error counters, disks (throughput, busy), filesystems (use, read-only, "
      "device errors) and mounts whose statfs hangs. Rates are between two refreshes."},
     {"Power", "Power and efficiency",
-     "Node power by source against the envelope (power.node_envelope_watts), CPU package\n"
-     "(RAPL) and sensor power, per-GPU power, limit and energy since the driver loaded,\n"
+     "Node power by source against the envelope (power.node_envelope_watts), CPU package "
+     "(RAPL) and sensor power, per-GPU power, limit and energy since the driver loaded, "
      "and tokens per joule per model when a model server is scraped (issue 12)."},
     {"K8s", "Kubernetes",
-     "The kubelet connection, GPUs allocated to pods (PodResources), the pods holding\n"
+     "The kubelet connection, GPUs allocated to pods (PodResources), the pods holding "
      "GPUs with their containers, and pod events (started, restarted, OOM, evicted)."},
     {"Diag", "Diagnostics",
-     "Runs the agent's one-shot diagnostics (POST /v1/control/diagnose) on first visit:\n"
+     "Runs the agent's one-shot diagnostics (POST /v1/control/diagnose) on first visit: "
      "every check with pass/warn/fail, its evidence and how to fix it.\n"
      "r: run them again. Needs the control API's rights (loopback, or --token-file)."},
     {"AIOps", "AIOps: root causes and failure risk",
-     "Open and recent root-cause findings (/v1/rca) with confidence, evidence against\n"
-     "baseline and threshold, alternatives and the suggested action; per-GPU failure\n"
+     "Open and recent root-cause findings (/v1/rca) with confidence, evidence against "
+     "baseline and threshold, alternatives and the suggested action; per-GPU failure "
      "risk (0..1) with its action (watch, drain, reset, rma) and reasons."},
     {"Policy", "Policies and the agent",
-     "Efficiency profiles (/v1/policies): mode, priority and state per GPU. Up/Down\n"
-     "selects a profile; o, d, e set it to off, dry_run or enforce after a y/n\n"
+     "Efficiency profiles (/v1/policies): mode, priority and state per GPU. Up/Down "
+     "selects a profile; o, d, e set it to off, dry_run or enforce after a y/n "
      "confirmation, through the audited control API (refused without the rights).\n"
      "Also: the audit trail (control and policy events), collectors' health and durations."},
 };
@@ -63,7 +63,7 @@ void add_title(Page& page, const ScreenContext& context) {
   const AgentState& agent = context.agent;
   page.line().add("ainode", Tone::heading).add(" ");
   page.add(agent.url, Tone::accent);
-  if (agent.status.status == EndpointStatus::ok) {
+  if (agent.connected && agent.status.status == EndpointStatus::ok) {
     const auto& body = agent.status.body;
     page.add("  v" + text_at(body, {"agent", "version"}, "?"), Tone::dim);
     page.add("  up " + format_seconds(number_at(body, {"agent", "uptime_seconds"})), Tone::dim);
@@ -121,10 +121,11 @@ Page help_page(const ScreenContext& context) {
   Page page(context.width, context.unicode);
   const ScreenInfo& info = screen_info(context.view.screen);
   page.section(std::string("Help: ") + info.title);
+  // One paragraph per line of the help text, wrapped to the width.
   auto lines = [&](std::string_view text) {
     while (!text.empty()) {
       auto end = text.find('\n');
-      page.line().add(text.substr(0, end));
+      for (auto& line : wrap_words(text.substr(0, end), context.width, context.unicode)) page.line().add(line);
       if (end == std::string_view::npos) break;
       text.remove_prefix(end + 1);
     }

@@ -46,6 +46,28 @@ std::string pad_left(std::string_view text, std::size_t width, bool unicode) {
   return std::string(width - display_width(out), ' ') + out;
 }
 
+std::vector<std::string> wrap_words(std::string_view text, std::size_t width, bool unicode) {
+  std::vector<std::string> lines;
+  std::string current;
+  while (!text.empty()) {
+    std::size_t start = text.find_first_not_of(' ');
+    if (start == std::string_view::npos) break;
+    text.remove_prefix(start);
+    std::size_t end = text.find(' ');
+    std::string_view word = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end);
+    std::size_t needed = display_width(current) + (current.empty() ? 0 : 1) + display_width(word);
+    if (!current.empty() && needed > width) {
+      lines.push_back(std::move(current));
+      current.clear();
+    }
+    if (!current.empty()) current += ' ';
+    current += truncate_to_width(word, width, unicode);
+  }
+  if (!current.empty() || lines.empty()) lines.push_back(std::move(current));
+  return lines;
+}
+
 std::vector<std::size_t> fit_columns(const std::vector<ColumnSpec>& columns, std::size_t total) {
   std::vector<std::size_t> widths(columns.size(), 0);
   std::size_t used = 0, shown = 0;

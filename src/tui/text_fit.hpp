@@ -21,6 +21,9 @@ std::string truncate_to_width(std::string_view text, std::size_t width, bool uni
 std::string pad_right(std::string_view text, std::size_t width, bool unicode);
 std::string pad_left(std::string_view text, std::size_t width, bool unicode);
 
+// Words of `text` on lines of at most `width` cells (a longer word is cut).
+std::vector<std::string> wrap_words(std::string_view text, std::size_t width, bool unicode);
+
 struct ColumnSpec {
   std::size_t min = 1;        // never narrower (the column is dropped instead)
   std::size_t preferred = 1;  // what it gets when there is room

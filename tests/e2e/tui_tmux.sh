@@ -52,11 +52,13 @@ wait_for() {
   cat "$WORK_DIR/pane.txt" >&2
   fail "the pane does not show /$pattern/ within ${limit}s"
 }
-# Volatile fields masked: digits, bars and sparklines, the port.
-mask() { sed -E -e "s/127\.0\.0\.1:$port/127.0.0.1:PORT/g" -e 's/[0-9]/9/g' -e 's/[▁▂▃▄▅▆▇█▏▎▍▌▋▊▉]/*/g'; }
+# Volatile fields masked: the port, the work directory, the uptime, digits,
+# bars and sparklines.
+mask() { sed -E -e "s/127\.0\.0\.1:$port/127.0.0.1:PORT/g" -e "s#$WORK_DIR#WORK_DIR#g" -e 's/  up [^ ]+/  up UPTIME/' -e 's/[0-9]/9/g' -e 's/[▁▂▃▄▅▆▇█▏▎▍▌▋▊▉]/*/g'; }
+# golden NAME [LINES]: the pane (its first LINES lines) against the golden file.
 golden() {
-  local name=$1
-  pane | mask >"$WORK_DIR/$name.txt"
+  local name=$1 lines=${2:-1000}
+  pane | head -n "$lines" | mask >"$WORK_DIR/$name.txt"
   if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
     cp "$WORK_DIR/$name.txt" "$GOLDEN_DIR/$name.txt"
     echo "updated $GOLDEN_DIR/$name.txt"
@@ -128,7 +130,7 @@ wait_for "failure risk: not available on this agent|GPU [0-7] .* (none|watch|dra
 tmux send-keys -t "$SESSION" 9
 wait_for "policies: not available on this agent|no profiles loaded|> ?[A-Za-z0-9_.-]+ +(off|dry_run|enforce)"
 wait_for "COLLECTOR +STATE"
-wait_for "^gpu +ok"
+wait_for "^cpu +ok"
 tmux send-keys -t "$SESSION" Tab
 wait_for "1 Overview"
 wait_for "^ 3 +H100"
@@ -147,7 +149,9 @@ golden_overview_lines=$(pane | grep -c "H100")
 tmux resize-window -t "$SESSION" -x 80 -y 24
 tmux send-keys -t "$SESSION" 6
 wait_for "allocated 7 of 8 GPUs"
-golden kubernetes_80x24
+# The first lines only: pod events (from the pod-events helper's kubelet
+# watcher) may come and go below them.
+golden kubernetes_80x24 6
 
 # The agent goes away under the TUI, then comes back.
 stop_twin

@@ -27,6 +27,13 @@ TEST(TextFit, PadsToExactlyTheWidth) {
   EXPECT_EQ(display_width(pad_right("▁▂▃▄▅▆", 4, true)), 4u);
 }
 
+TEST(TextFit, WrapsWordsToTheWidth) {
+  EXPECT_EQ(wrap_words("one two three four", 9, true), (std::vector<std::string>{"one two", "three", "four"}));
+  EXPECT_EQ(wrap_words("  spaced   out  ", 20, true), (std::vector<std::string>{"spaced out"}));
+  EXPECT_EQ(wrap_words("abcdefghij", 4, false), (std::vector<std::string>{"abc~"}));
+  EXPECT_EQ(wrap_words("", 4, false), (std::vector<std::string>{""}));
+}
+
 TEST(TextFit, ColumnsGetMinimumThenPreferredThenFlexibleShare) {
   std::vector<ColumnSpec> columns = {{3, 3, false}, {4, 10, false}, {5, 5, true}};
   // 3 + 1 + 10 + 1 + 5 = 20; 30 leaves 10 to the flexible column.
