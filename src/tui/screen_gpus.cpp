@@ -13,6 +13,10 @@ namespace ainode::tui {
 
 namespace {
 
+// Temperature trends on a fixed 20..100 C scale: a one-degree wobble must
+// not draw as a full-height spike.
+constexpr double kTemperatureLow = 20, kTemperatureHigh = 100;
+
 std::optional<double> ratio_of(std::optional<double> part, std::optional<double> whole) {
   if (!part || !whole || *whole <= 0) return std::nullopt;
   return *part / *whole;
@@ -157,7 +161,7 @@ Page render_gpus(const ScreenContext& context) {
     add_gauge(page, "temp", temperature ? std::optional<double>(*temperature / 100) : std::nullopt,
               format_celsius(temperature) + " " + format_hertz(number_at(gpu, {"clocks_hertz", "sm"})),
               history_series(context.agent, index, "temperature_celsius"), bar_width, spark_width, u,
-              level_tone(temperature, 80, 87));
+              level_tone(temperature, 80, 87), kTemperatureLow, kTemperatureHigh);
     Tone link_tone = Tone::normal, ecc_tone = Tone::normal;
     std::string links = links_text(gpu, link_tone);
     std::string ecc = ecc_text(gpu, ecc_tone);
@@ -212,8 +216,8 @@ Page render_gpu_detail(const ScreenContext& context, unsigned index) {
        number_at(gpu, {"memory", "total_bytes"})},
       {"power", "power_watts", format_watts(number_at(gpu, {"power_watts"})), 0.0,
        number_at(gpu, {"power_limits_watts", "enforced"})},
-      {"temperature", "temperature_celsius", format_celsius(number_at(gpu, {"temperature_celsius"})), std::nullopt,
-       std::nullopt},
+      {"temperature", "temperature_celsius", format_celsius(number_at(gpu, {"temperature_celsius"})), kTemperatureLow,
+       kTemperatureHigh},
       {"SM clock", "sm_clock_hertz", format_hertz(number_at(gpu, {"clocks_hertz", "sm"})), 0.0, std::nullopt},
   };
   if (context.agent.history.status == EndpointStatus::not_available) {
