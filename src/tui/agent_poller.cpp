@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "events/sse_parser.hpp"
+#include "tui/json_read.hpp"
 
 namespace ainode::tui {
 
@@ -174,8 +175,8 @@ void AgentPoller::poll_once(AgentClient& client, Needs needs) {
     store(s.gpus, gpus);
     store(s.history, history);
     if (s.history.status == EndpointStatus::ok) {
-      double interval = s.history.body.value("interval_seconds", 0.0);
-      if (interval > 0) s.interval_seconds = interval;
+      auto interval = number_at(s.history.body, {"interval_seconds"});
+      if (interval && *interval > 0) s.interval_seconds = *interval;
     }
     if (pods) store(s.pods, *pods);
     if (rca) store(s.rca, *rca);
@@ -244,7 +245,7 @@ void AgentPoller::event_loop() {
           update([&](AgentState& s) {
             for (const auto& message : messages) {
               auto event = nlohmann::json::parse(message.data, nullptr, false);
-              if (event.is_discarded() || message.event == "events_lost") continue;
+              if (!event.is_object() || message.event == "events_lost") continue;
               s.events.push_back(std::move(event));
               if (s.events.size() > AgentState::kMaxEvents) s.events.pop_front();
             }

@@ -73,7 +73,9 @@ void add_infiniband(Page& page, const AgentState& agent) {
       std::string errors;
       bool bad = false;
       for (const auto* sample : samples_named(agent.metrics, "ainode_infiniband_port_errors_total")) {
-        if (*sample->label("device") != name || !sample->label("port") || *sample->label("port") != number) continue;
+        const std::string* on_device = sample->label("device");
+        const std::string* on_port = sample->label("port");
+        if (!on_device || *on_device != name || !on_port || *on_port != number) continue;
         if (sample->value == 0) continue;
         const std::string* counter = sample->label("counter");
         errors += (counter ? *counter : "?") + " " + format_count(sample->value) + " ";

@@ -148,13 +148,15 @@ void add_findings(Page& page, const ScreenContext& context, const std::string& s
     if (!detailed) continue;
     for (const auto& evidence : array_at(finding, {"evidence"})) {
       page.line().add("       " + text_at(evidence, {"signal"}, "?") + " ", Tone::dim);
-      auto show = [](const nlohmann::json& value) {
-        return value.is_number() ? fmt::format("{:.4g}", value.get<double>())
-                                 : value.is_string() ? value.get<std::string>() : std::string(kAbsent);
+      auto show = [&](const char* key) {
+        const nlohmann::json* value = json_at(evidence, {key});
+        if (!value) return std::string(kAbsent);
+        return value->is_number() ? fmt::format("{:.4g}", value->get<double>())
+                                  : value->is_string() ? value->get<std::string>() : std::string(kAbsent);
       };
-      page.add(show(evidence.value("value", nlohmann::json())));
-      page.add("  baseline " + show(evidence.value("baseline", nlohmann::json())), Tone::dim);
-      page.add("  threshold " + show(evidence.value("threshold", nlohmann::json())), Tone::dim);
+      page.add(show("value"));
+      page.add("  baseline " + show("baseline"), Tone::dim);
+      page.add("  threshold " + show("threshold"), Tone::dim);
       page.add("  at " + clock_of(text_at(evidence, {"at"})), Tone::dim);
     }
     std::string alternatives;
@@ -181,7 +183,8 @@ void add_events(Page& page, const ScreenContext& context, const std::vector<std:
     page.line().add(clock_of(text_at(*it, {"time"})) + " ", Tone::dim);
     page.cell(severity, 8, severity_tone(severity)).add(" ");
     page.cell(type, 22, Tone::accent).add(" ");
-    std::string subject = subject_text(it->value("subject", nlohmann::json::object()));
+    const nlohmann::json* subject_json = json_at(*it, {"subject"});
+    std::string subject = subject_json ? subject_text(*subject_json) : "";
     if (!subject.empty()) page.add(subject + "  ");
     page.add(text_at(*it, {"message"}));
   }

@@ -258,3 +258,35 @@ TEST(ColorMode, NoColorAndTheFlagWin) {
   EXPECT_EQ(choose_color_mode("16", "1", 256), ColorMode::basic16);    // an explicit flag wins
   EXPECT_FALSE(choose_color_mode("rainbow", nullptr, 256).has_value());
 }
+
+TEST(Screens, AnswersOfTheWrongShapeRenderWithoutThrowing) {
+  // The TUI may watch any agent: an older or newer one, or something else
+  // on the port. Every screen must draw whatever JSON comes back.
+  const char* bodies[] = {"null", "1", "\"x\"", "[]", "{\"gpus\":\"x\",\"findings\":7,\"profiles\":{}}",
+                          R"({"gpus":[1,"a",null,{"index":"x","health":[],"memory":3,"processes":[{"pid":"p"}]}],
+                              "findings":[{"state":"open","evidence":[1,{"value":{}}],"alternatives":[3]}],
+                              "profiles":[{"name":3,"gpus":[null]}],"checks":[[],{"status":5}],
+                              "node":[],"collectors":{},"series":[],"interval_seconds":"1"})"};
+  for (const char* text : bodies) {
+    AgentState state = connected_state();
+    auto body = nlohmann::json::parse(text);
+    for (Endpoint* endpoint : {&state.status, &state.gpus, &state.history, &state.pods, &state.rca, &state.policies,
+                               &state.diagnose}) {
+      endpoint->status = EndpointStatus::ok;
+      endpoint->body = body;
+    }
+    state.events.push_back(body);
+    for (int screen = 1; screen <= kScreenCount; ++screen) {
+      for (std::size_t width : {std::size_t(0), std::size_t(12), std::size_t(80)}) {
+        ViewState view;
+        view.screen = screen;
+        EXPECT_NO_THROW(render(state, view, width, width != 12, 5)) << text << " screen " << screen;
+        for (auto kind : {Key::Kind::down, Key::Kind::enter, Key::Kind::end}) {
+          EXPECT_NO_THROW(handle_key({kind, 0}, view, state, 3));
+        }
+        EXPECT_NO_THROW(handle_key({Key::Kind::character, 'e'}, view, state, 3));
+        EXPECT_NO_THROW(render(state, view, width, true, 5));
+      }
+    }
+  }
+}
