@@ -1,7 +1,5 @@
 #include "app/events_command.hpp"
 
-#include <curl/curl.h>
-
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -15,13 +13,6 @@
 namespace ainode {
 
 namespace {
-
-std::string escape(const std::string& text) {
-  char* escaped = curl_easy_escape(nullptr, text.c_str(), static_cast<int>(text.size()));
-  std::string out = escaped ? escaped : "";
-  curl_free(escaped);
-  return out;
-}
 
 void print(bool json, const SseMessage& message) {
   if (json) {
@@ -54,8 +45,8 @@ int run_events_command(const EventsCommandOptions& options) {
     return 2;
   }
   std::string query;
-  if (!options.types.empty()) query += "&types=" + escape(options.types);
-  if (!options.severity.empty()) query += "&severity=" + escape(options.severity);
+  if (!options.types.empty()) query += "&types=" + url_escape(options.types);
+  if (!options.severity.empty()) query += "&severity=" + url_escape(options.severity);
   std::string path = options.follow ? "/v1/events" : "/v1/events/recent";
   if (!query.empty()) path += "?" + query.substr(1);
   std::string url = client->base_url() + path;

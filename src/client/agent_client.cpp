@@ -47,6 +47,13 @@ std::size_t deliver_chunk(char* data, std::size_t size, std::size_t count, void*
 
 }  // namespace
 
+std::string url_escape(std::string_view text) {
+  char* escaped = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
+  std::string out = escaped ? escaped : "";
+  curl_free(escaped);
+  return out;
+}
+
 std::string HttpResult::describe() const {
   if (!error.empty()) return error;
   std::string first_line = body.substr(0, body.find('\n'));

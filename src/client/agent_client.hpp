@@ -31,6 +31,9 @@ struct HttpResult {
   std::string describe() const;
 };
 
+// Percent-encoding for a path segment or a query value ("a b" -> "a%20b").
+std::string url_escape(std::string_view text);
+
 class AgentClient {
  public:
   // Throws std::runtime_error naming the file when a token or password file

@@ -140,7 +140,7 @@ void AgentPoller::set_policy_mode(const std::string& profile, const std::string&
   std::lock_guard lock(mutex_);
   command_ = [this, profile, mode](AgentClient& client) {
     nlohmann::json body = {{"mode", mode}};
-    HttpResult result = client.post("/v1/control/policies/" + profile + "/mode", body.dump());
+    HttpResult result = client.post("/v1/control/policies/" + url_escape(profile) + "/mode", body.dump());
     update([&](AgentState& s) { s.action_message = control_outcome("policy " + profile + " -> " + mode, result); });
   };
   wake_requested_ = true;
