@@ -72,6 +72,7 @@ tmux -f /dev/null new-session -d -s "$SESSION" -x 80 -y 24 \
   "env LANG=C.UTF-8 TERM=xterm-256color '$AINODE_BINARY' tui --url $URL; echo TUI-EXITED rc=\$?; sleep 600"
 wait_for "No ainode agent answers at $URL"
 wait_for "systemctl start ainode"
+wait_for "^  \(.+\)$"  # curl's reason, once the first attempt failed
 golden no_agent_80x24
 
 start_twin
