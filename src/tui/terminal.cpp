@@ -1,5 +1,6 @@
 #include "tui/terminal.hpp"
 
+#include <algorithm>
 #include <clocale>
 #include <cstdlib>
 #include <cstring>
@@ -46,10 +47,13 @@ Terminal::Terminal(const std::string& color_flag, bool force_ascii) {
   keypad(stdscr, TRUE);
   curs_set(0);
   set_escdelay(25);
-  int colors = has_colors() ? (start_color(), COLORS) : 0;
+  // The terminal's colour count from terminfo, before start_color(): in
+  // monochrome curses must not even set the default colours.
+  int colors = has_colors() ? std::max(tigetnum("colors"), 0) : 0;
   color_mode_ = choose_color_mode(color_flag, std::getenv("NO_COLOR"), colors).value_or(ColorMode::none);
   if (color_mode_ != ColorMode::none && !has_colors()) color_mode_ = ColorMode::none;
   if (color_mode_ != ColorMode::none) {
+    start_color();
     use_default_colors();
     bool rich = color_mode_ == ColorMode::color256 && COLORS >= 256;
     init_pair(kGood, rich ? 71 : COLOR_GREEN, -1);

@@ -163,6 +163,26 @@ wait_for "allocated 7 of 8 GPUs"
 tmux send-keys -t "$SESSION" 1
 wait_for "^ 3 +H100 80GB HBM3"
 
+# Monochrome ASCII (NO_COLOR, --ascii) and a 16-colour terminal, read with
+# their escape sequences (capture-pane -e).
+tmux new-session -d -s "$SESSION-mono" -x 80 -y 24 \
+  "env LANG=C.UTF-8 TERM=xterm-256color NO_COLOR=1 '$AINODE_BINARY' tui --ascii --url $URL"
+tmux new-session -d -s "$SESSION-16" -x 80 -y 24 "env LANG=C.UTF-8 TERM=xterm '$AINODE_BINARY' tui --url $URL"
+for _ in $(seq 1 50); do
+  tmux capture-pane -p -e -t "$SESSION-mono" >"$WORK_DIR/mono.txt"
+  tmux capture-pane -p -e -t "$SESSION-16" >"$WORK_DIR/16.txt"
+  grep -q "THERMAL" "$WORK_DIR/mono.txt" && grep -q "THERMAL" "$WORK_DIR/16.txt" && break
+  sleep 0.2
+done
+grep -q "^ 3 *H100 80GB HBM3 .*THERMAL" <(sed 's/\x1b\[[0-9;]*m//g' "$WORK_DIR/mono.txt") || fail "monochrome: no THERMAL GPU 3"
+grep -qP '\x1b\[[0-9;]*3[0-7](;[0-9]+)*m' "$WORK_DIR/mono.txt" && fail "NO_COLOR: the pane has colours"
+grep -qP '[^\x00-\x7f]' "$WORK_DIR/mono.txt" && fail "--ascii: the pane has non-ASCII characters"
+grep -q "##" "$WORK_DIR/mono.txt" || fail "--ascii: no ASCII bars"
+grep -qP '\x1b\[[0-9;]*3[1-6]m' "$WORK_DIR/16.txt" || fail "16 colours: no basic colours"
+grep -qP '38;5;' "$WORK_DIR/16.txt" && fail "16 colours: 256-colour sequences on an 8-colour terminal"
+tmux send-keys -t "$SESSION-mono" q
+tmux send-keys -t "$SESSION-16" q
+
 # q: the TUI exits 0 and leaves the alternate screen.
 tmux send-keys -t "$SESSION" q
 wait_for "TUI-EXITED rc=0" 5
