@@ -227,11 +227,30 @@ void AgentPoller::event_loop() {
   } catch (const std::exception&) {
     return;  // the poller reports the unreadable file
   }
-  // last_event_id=0: the first connection replays what the agent holds.
-  std::string last_event_id = "0";
+  // The backlog comes from /v1/events/recent (bounded by limit), the stream
+  // resumes after its newest event: asking the stream to replay a full ring
+  // (Last-Event-ID: 0) can exceed the agent's per-client queue and stall.
+  std::string last_event_id;
+  bool have_backlog = false;
   while (!stopping_) {
+    if (!have_backlog) {
+      HttpResult recent = client->get("/v1/events/recent?limit=" + std::to_string(AgentState::kMaxEvents));
+      auto body = recent.ok() ? nlohmann::json::parse(recent.body, nullptr, false) : nlohmann::json();
+      if (recent.ok()) {
+        have_backlog = true;
+        update([&](AgentState& s) {
+          for (const auto& event : array_at(body, {"events"})) {
+            if (!event.is_object()) continue;
+            if (auto id = number_at(event, {"id"})) last_event_id = std::to_string(static_cast<std::uint64_t>(*id));
+            s.events.push_back(event);
+            if (s.events.size() > AgentState::kMaxEvents) s.events.pop_front();
+          }
+        });
+      }
+    }
     SseParser parser;
-    std::vector<std::string> headers = {"Accept: text/event-stream", "Last-Event-ID: " + last_event_id};
+    std::vector<std::string> headers = {"Accept: text/event-stream"};
+    if (!last_event_id.empty()) headers.push_back("Last-Event-ID: " + last_event_id);
     bool connected = false;
     client->stream(
         "/v1/events", headers,
