@@ -17,6 +17,21 @@ namespace {
 // not draw as a full-height spike.
 constexpr double kTemperatureLow = 20, kTemperatureHigh = 100;
 
+// The SM clock trend's top: the highest SM clock any GPU of the node ran at
+// in the window (its boost clock, in practice), so a throttled GPU's flat
+// 400 MHz line sits low instead of filling the cell.
+std::optional<double> highest_sm_clock(const AgentState& agent) {
+  std::optional<double> highest;
+  for (const auto& gpu : gpu_list(agent)) {
+    auto index = number_at(gpu, {"index"});
+    if (!index) continue;
+    for (const auto& point : history_series(agent, static_cast<unsigned>(*index), "sm_clock_hertz")) {
+      if (point && (!highest || *point > *highest)) highest = point;
+    }
+  }
+  return highest;
+}
+
 std::optional<double> ratio_of(std::optional<double> part, std::optional<double> whole) {
   if (!part || !whole || *whole <= 0) return std::nullopt;
   return *part / *whole;
@@ -218,7 +233,8 @@ Page render_gpu_detail(const ScreenContext& context, unsigned index) {
        number_at(gpu, {"power_limits_watts", "enforced"})},
       {"temperature", "temperature_celsius", format_celsius(number_at(gpu, {"temperature_celsius"})), kTemperatureLow,
        kTemperatureHigh},
-      {"SM clock", "sm_clock_hertz", format_hertz(number_at(gpu, {"clocks_hertz", "sm"})), 0.0, std::nullopt},
+      {"SM clock", "sm_clock_hertz", format_hertz(number_at(gpu, {"clocks_hertz", "sm"})), 0.0,
+       highest_sm_clock(context.agent)},
   };
   if (context.agent.history.status == EndpointStatus::not_available) {
     page.line().add("  history: not available on this agent", Tone::dim);
