@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "events/sse_parser.hpp"
+#include "tui/control_outcome.hpp"
 #include "tui/json_read.hpp"
 
 namespace ainode::tui {
@@ -37,23 +38,6 @@ void store(Endpoint& endpoint, const HttpResult& result) {
     endpoint.status = EndpointStatus::failed;
     endpoint.error = result.describe();
   }
-}
-
-// What a refused control request says to a person: the agent's own reason
-// when it gave one (403 names the missing right).
-std::string control_outcome(const std::string& what, const HttpResult& result) {
-  if (result.ok()) return what + ": done";
-  std::string reason = result.describe();
-  auto body = nlohmann::json::parse(result.body, nullptr, false);
-  if (body.is_object()) {
-    for (const char* key : {"error", "reason", "message"}) {
-      if (body.contains(key) && body[key].is_string()) reason = "HTTP " + std::to_string(result.status) + ": " +
-                                                               body[key].get<std::string>();
-    }
-  }
-  if (result.status == 401 || result.status == 403) return what + ": refused (" + reason + ")";
-  if (result.status == 404) return what + ": not available on this agent";
-  return what + ": failed (" + reason + ")";
 }
 
 }  // namespace
@@ -129,7 +113,7 @@ void AgentPoller::run_diagnose() {
       // Diagnostics answer 200 with "status": "fail" for a failing node:
       // only a refusal or an unknown route is an error here.
       store(s.diagnose, result);
-      s.action_message = control_outcome("diagnostics", result);
+      s.action_message = describe_control_outcome("diagnostics", result);
     });
   };
   wake_requested_ = true;
@@ -141,7 +125,7 @@ void AgentPoller::set_policy_mode(const std::string& profile, const std::string&
   command_ = [this, profile, mode](AgentClient& client) {
     nlohmann::json body = {{"mode", mode}};
     HttpResult result = client.post("/v1/control/policies/" + url_escape(profile) + "/mode", body.dump());
-    update([&](AgentState& s) { s.action_message = control_outcome("policy " + profile + " -> " + mode, result); });
+    update([&](AgentState& s) { s.action_message = describe_control_outcome("policy " + profile + " -> " + mode, result); });
   };
   wake_requested_ = true;
   wake_.notify_all();

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "tui/control_outcome.hpp"
 #include "tui/keys.hpp"
 #include "tui/process_rows.hpp"
 #include "tui/screens.hpp"
@@ -7,6 +8,7 @@
 #include "tui/text_fit.hpp"
 
 using namespace ainode::tui;
+using ainode::HttpResult;
 
 namespace {
 
@@ -289,4 +291,22 @@ TEST(Screens, AnswersOfTheWrongShapeRenderWithoutThrowing) {
       }
     }
   }
+}
+
+TEST(ControlOutcome, SaysWhyARequestWasRefused) {
+  HttpResult done;
+  done.status = 200;
+  EXPECT_EQ(describe_control_outcome("policy cap -> enforce", done), "policy cap -> enforce: done");
+  HttpResult refused;
+  refused.status = 403;
+  refused.body = R"({"error":"remote control needs a bearer token","request_id":"r1"})";
+  EXPECT_EQ(describe_control_outcome("policy cap -> enforce", refused),
+            "policy cap -> enforce: refused (HTTP 403: remote control needs a bearer token)");
+  HttpResult missing;
+  missing.status = 404;
+  missing.body = R"({"error":"no such control endpoint"})";
+  EXPECT_EQ(describe_control_outcome("diagnostics", missing), "diagnostics: not available on this agent");
+  HttpResult away;
+  away.error = "Couldn't connect to server";
+  EXPECT_EQ(describe_control_outcome("diagnostics", away), "diagnostics: failed (Couldn't connect to server)");
 }
