@@ -101,7 +101,7 @@ void add_disks(Page& page, const AgentState& agent) {
   }
 }
 
-void add_filesystems(Page& page, const AgentState& agent, bool u) {
+void add_filesystems(Page& page, const AgentState& agent) {
   page.section("Filesystems");
   for (const auto* sample : samples_named(agent.metrics, "ainode_filesystem_size_bytes")) {
     const std::string* mountpoint = sample->label("mountpoint");
@@ -118,7 +118,6 @@ void add_filesystems(Page& page, const AgentState& agent, bool u) {
     if (sample_value(agent.metrics, "ainode_filesystem_readonly", match) == 1.0) page.add(" read-only", Tone::warn);
     if (sample_value(agent.metrics, "ainode_filesystem_device_error", match) == 1.0) page.add(" DEVICE ERROR", Tone::bad);
   }
-  (void)u;
   auto hung = number_at(agent.status.body, {"hung_statfs_calls"});
   page.line().add("statfs calls hanging now: ", Tone::dim).add(format_count(hung), hung.value_or(0) > 0 ? Tone::bad : Tone::good);
   for (const auto& error : array_at(agent.status.body, {"mount_errors"})) {
@@ -134,7 +133,7 @@ Page render_network(const ScreenContext& context) {
   add_interfaces(page, context.agent);
   add_infiniband(page, context.agent);
   add_disks(page, context.agent);
-  add_filesystems(page, context.agent, context.unicode);
+  add_filesystems(page, context.agent);
   return page;
 }
 

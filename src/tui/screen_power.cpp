@@ -46,7 +46,6 @@ Page render_power(const ScreenContext& context) {
   }
   for (const auto* sample : samples_named(agent.metrics, "ainode_bmc_power_watts")) {
     page.line().cell("BMC (IPMI DCMI)", 28, Tone::dim).add(format_watts(sample->value));
-    (void)sample;
   }
   page.section("GPUs");
   double gpu_total = 0;
