@@ -10,7 +10,7 @@ WORKDIR /src
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake ninja-build pkg-config git \
       libboost-dev zlib1g-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev \
-      libfreeipmi-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev libsnappy-dev libsqlite3-dev \
+      libfreeipmi-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev libsnappy-dev libsqlite3-dev libncurses-dev \
       libyaml-cpp-dev libssl-dev libcrypt-dev ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY . .
@@ -20,7 +20,7 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TEST
 
 FROM debian:12-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libfmt9 libspdlog1.10 libtomlplusplus3 libfreeipmi17 libgrpc++1.51 libprotobuf32 libcurl4 libsnappy1v5 libsqlite3-0 \
+ && apt-get install -y --no-install-recommends libfmt9 libspdlog1.10 libtomlplusplus3 libfreeipmi17 libgrpc++1.51 libprotobuf32 libcurl4 libsnappy1v5 libsqlite3-0 libncursesw6 \
       libyaml-cpp0.7 libssl3 libcrypt1 zlib1g \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/ainode /usr/bin/ainode

@@ -11,6 +11,7 @@
 #include "ainode/build_info.hpp"
 #include "app/builtin_collectors.hpp"
 #include "app/control_actions.hpp"
+#include "app/cycle_history.hpp"
 #include "app/data_plane.hpp"
 #include "app/diagnose_action.hpp"
 #include "app/pod_events.hpp"
@@ -207,6 +208,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
     kernel_xids.add_metrics(out);
     risk.add_metrics(out);
   });
+  CycleHistory history(std::chrono::duration<double>(config.collect.interval).count());
   auto timeout = config.collect.timeout.count() > 0 ? config.collect.timeout : config.collect.interval;
   Scheduler scheduler(std::move(collectors), fs, SchedulerOptions{config.collect.interval, timeout},
                       [&](CycleResult&& cycle) {
@@ -218,6 +220,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
                         risk.observe(*snapshot);
                         model_efficiency.observe(*snapshot);
                         pod_events.observe(*snapshot);
+                        history.observe(*snapshot);
                         data_plane.append(std::move(snapshot));
                       });
 
@@ -241,6 +244,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   routes.buffer = data_plane.buffer();
   register_diagnose_action(control, store, risk, kernel_xids);
   routes.gpu_annotators.push_back([&risk](nlohmann::json& gpu) { risk.annotate_gpu(gpu); });
+  routes.json_views["/v1/history"] = [&history](const HttpRequest&) { return history.to_json(); };
   HttpServer server(http_options, [&] {
     routes.server = &server;
     return make_routes(store, routes);

@@ -107,6 +107,19 @@ CommandLine parse_command_line(int argc, const char* const* argv, const std::vec
   audit->add_option("--file", result.audit_file, "The audit log (default: control.audit_log or <state.dir>/audit.log)");
   audit->add_flag("--json", result.audit_json, "The records as stored, one JSON object per line");
 
+  auto* tui = app.add_subcommand("tui", "Terminal UI on a running agent (screens 1-9, ? for help, q to quit)");
+  tui->add_option("--url", result.tui.connection.url, "The agent's address")->capture_default_str();
+  tui->add_option("--token-file", result.tui.connection.token_file, "Send this bearer token (control API, proxies)");
+  tui->add_option("--basic-auth-user", result.tui.connection.basic_auth_user, "HTTP basic auth user (web config)");
+  tui->add_option("--basic-auth-password-file", result.tui.connection.basic_auth_password_file,
+                  "File holding that user's password");
+  tui->add_option("--ca-file", result.tui.connection.ca_file, "CA bundle for an https:// agent");
+  tui->add_flag("--insecure", result.tui.connection.insecure, "Do not verify an https:// agent's certificate");
+  tui->add_option("--color", result.tui.color, "auto, 256, 16 or none (NO_COLOR also turns colour off)")
+      ->capture_default_str();
+  tui->add_flag("--ascii", result.tui.ascii, "Plain ASCII bars and sparklines, even in a UTF-8 locale");
+  tui->add_option("--screen", result.tui.screen, "Open on this screen (1-9)")->check(CLI::Range(1, 9));
+
   auto* policy = app.add_subcommand("policy", "Efficiency profile tools");
   policy->require_subcommand(1);
   auto* policy_check = policy->add_subcommand("check", "Validate EfficiencyProfile files offline (exit 1 when any is invalid)");
@@ -132,6 +145,7 @@ CommandLine parse_command_line(int argc, const char* const* argv, const std::vec
   if (events->parsed()) result.command = Command::events;
   if (diagnose->parsed()) result.command = Command::diagnose;
   if (audit->parsed()) result.command = Command::audit;
+  if (tui->parsed()) result.command = Command::tui;
   if (policy_check->parsed()) {
     result.command = Command::policy_check;
     if (gpus_option->count() > 0) result.policy_check.gpus = policy_gpus;

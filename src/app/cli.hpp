@@ -7,10 +7,11 @@
 #include "app/events_command.hpp"
 #include "app/policy_command.hpp"
 #include "config/settings.hpp"
+#include "tui/tui_app.hpp"
 
 namespace ainode {
 
-enum class Command { run, config_show, catalogue, events, audit, policy_check, diagnose, exit };
+enum class Command { run, config_show, catalogue, events, audit, policy_check, diagnose, tui, exit };
 
 struct CommandLine {
   Command command = Command::run;
@@ -23,6 +24,7 @@ struct CommandLine {
   std::string audit_since;      // `ainode audit --since 1h`
   bool audit_json = false;
   PolicyCheckOptions policy_check;  // `ainode policy check FILE…`
+  tui::TuiOptions tui;              // `ainode tui`
 };
 
 CommandLine parse_command_line(int argc, const char* const* argv, const std::vector<Setting>& settings);

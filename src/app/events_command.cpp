@@ -1,7 +1,5 @@
 #include "app/events_command.hpp"
 
-#include <curl/curl.h>
-
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -9,28 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include "app/event_printer.hpp"
-#include "control/token_file.hpp"
+#include "client/agent_client.hpp"
 #include "events/sse_parser.hpp"
 
 namespace ainode {
 
 namespace {
 
-std::string escape(CURL* curl, const std::string& text) {
-  char* escaped = curl_easy_escape(curl, text.c_str(), static_cast<int>(text.size()));
-  std::string out = escaped ? escaped : "";
-  curl_free(escaped);
-  return out;
-}
-
-struct StreamState {
-  SseParser parser;
-  bool json = false;
-  bool connected = false;
-};
-
-void print(const StreamState& state, const SseMessage& message) {
-  if (state.json) {
+void print(bool json, const SseMessage& message) {
+  if (json) {
     std::cout << message.data << "\n" << std::flush;
     return;
   }
@@ -44,109 +29,72 @@ void print(const StreamState& state, const SseMessage& message) {
   }
 }
 
-std::size_t on_stream_bytes(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* state = static_cast<StreamState*>(user);
-  state->connected = true;
-  for (const auto& message : state->parser.feed(std::string_view(data, size * count))) print(*state, message);
-  return state->parser.error().empty() ? size * count : 0;
-}
-
-std::size_t on_body_bytes(char* data, std::size_t size, std::size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
-
 }  // namespace
 
 int run_events_command(const EventsCommandOptions& options) {
-  std::string token;
-  if (!options.token_file.empty()) {
-    try {
-      token = read_token_file(options.token_file);
-    } catch (const std::exception& error) {
-      std::cerr << "ainode events: " << error.what() << "\n";
-      return 2;
-    }
+  AgentClientOptions connection;
+  connection.url = options.url;
+  connection.token_file = options.token_file;
+  connection.ca_file = options.ca_file;
+  connection.insecure = options.insecure;
+  std::optional<AgentClient> client;
+  try {
+    client.emplace(connection);
+  } catch (const std::exception& error) {
+    std::cerr << "ainode events: " << error.what() << "\n";
+    return 2;
   }
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  std::string base = options.url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
+  std::string query;
+  if (!options.types.empty()) query += "&types=" + url_escape(options.types);
+  if (!options.severity.empty()) query += "&severity=" + url_escape(options.severity);
+  std::string path = options.follow ? "/v1/events" : "/v1/events/recent";
+  if (!query.empty()) path += "?" + query.substr(1);
+  std::string url = client->base_url() + path;
+
+  if (!options.follow) {
+    HttpResult result = client->get(path);
+    if (!result.ok()) {
+      std::cerr << "ainode events: " << url << ": " << result.describe()
+                << "; is an agent running there? (start one with `ainode`)\n";
+      return 1;
+    }
+    auto json = nlohmann::json::parse(result.body, nullptr, false);
+    for (const auto& event : json.is_object() ? json.value("events", nlohmann::json::array()) : nlohmann::json::array()) {
+      std::cout << (options.json ? event.dump() : format_event_line(event)) << "\n";
+    }
+    return 0;
+  }
+
   std::string last_event_id;
   auto backoff = std::chrono::milliseconds(500);
   bool said_unreachable = false;
-  int status = 0;
   while (true) {
-    CURL* curl = curl_easy_init();
-    std::string query;
-    if (!options.types.empty()) query += "&types=" + escape(curl, options.types);
-    if (!options.severity.empty()) query += "&severity=" + escape(curl, options.severity);
-    std::string url = base + (options.follow ? "/v1/events" : "/v1/events/recent");
-    if (!query.empty()) url += "?" + query.substr(1);
-    curl_slist* headers = nullptr;
-    if (options.follow) headers = curl_slist_append(headers, "Accept: text/event-stream");
-    if (!last_event_id.empty()) headers = curl_slist_append(headers, ("Last-Event-ID: " + last_event_id).c_str());
-    if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
-    if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
-    if (options.insecure) {
-      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
+    std::vector<std::string> headers = {"Accept: text/event-stream"};
+    if (!last_event_id.empty()) headers.push_back("Last-Event-ID: " + last_event_id);
+    SseParser parser;
+    bool connected = false;
     // A stream that stays silent past two heartbeats is dead.
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 40L);
-    StreamState state;
-    state.json = options.json;
-    std::string body;
-    if (options.follow) {
-      curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_stream_bytes);
-      curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
-    } else {
-      curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body_bytes);
-      curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    HttpResult result = client->stream(path, headers, [&](std::string_view bytes) {
+      connected = true;
+      for (const auto& message : parser.feed(bytes)) print(options.json, message);
+      return parser.error().empty();
+    });
+    if (!parser.last_event_id().empty()) last_event_id = parser.last_event_id();
+    if (result.status >= 400 && result.status < 500) {
+      std::cerr << "ainode events: " << url << ": HTTP " << result.status << "\n";
+      return 2;
     }
-    CURLcode result = curl_easy_perform(curl);
-    long http_status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    if (!options.follow) {
-      if (result != CURLE_OK) {
-        std::cerr << "ainode events: " << url << ": " << curl_easy_strerror(result)
-                  << (http_status ? " (HTTP " + std::to_string(http_status) + ")" : "")
-                  << "; is an agent running there? (start one with `ainode`)\n";
-        status = 1;
-        break;
-      }
-      auto json = nlohmann::json::parse(body, nullptr, false);
-      for (const auto& event : json.is_object() ? json.value("events", nlohmann::json::array()) : nlohmann::json::array()) {
-        std::cout << (options.json ? event.dump() : format_event_line(event)) << "\n";
-      }
-      break;
-    }
-    if (!state.parser.last_event_id().empty()) last_event_id = state.parser.last_event_id();
-    if (http_status >= 400 && http_status < 500) {
-      std::cerr << "ainode events: " << url << ": HTTP " << http_status << "\n";
-      status = 2;
-      break;
-    }
-    if (state.connected) {
+    if (connected) {
       backoff = std::chrono::milliseconds(500);
       said_unreachable = false;
     } else if (!said_unreachable) {
-      std::cerr << "ainode events: cannot reach " << url << ": " << curl_easy_strerror(result)
+      std::cerr << "ainode events: cannot reach " << url << ": " << result.describe()
                 << "; retrying (is an agent running? start one with `ainode`)\n";
       said_unreachable = true;
     }
     std::this_thread::sleep_for(backoff);
     backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
   }
-  curl_global_cleanup();
-  return status;
 }
 
 }  // namespace ainode
