@@ -1,7 +1,5 @@
 #include "app/events_command.hpp"
 
-#include <curl/curl.h>
-
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -10,16 +8,17 @@
 
 #include "app/event_printer.hpp"
 #include "control/token_file.hpp"
+#include "dynlib/curl_api.hpp"
 #include "events/sse_parser.hpp"
 
 namespace ainode {
 
 namespace {
 
-std::string escape(CURL* curl, const std::string& text) {
-  char* escaped = curl_easy_escape(curl, text.c_str(), static_cast<int>(text.size()));
+std::string escape(const CurlApi& api, CURL* curl, const std::string& text) {
+  char* escaped = api.easy_escape(curl, text.c_str(), static_cast<int>(text.size()));
   std::string out = escaped ? escaped : "";
-  curl_free(escaped);
+  api.free_memory(escaped);
   return out;
 }
 
@@ -68,7 +67,12 @@ int run_events_command(const EventsCommandOptions& options) {
       return 2;
     }
   }
-  curl_global_init(CURL_GLOBAL_DEFAULT);
+  std::string load_error;
+  const CurlApi* api = curl_api(load_error);
+  if (api == nullptr) {
+    std::cerr << "ainode events: " << load_error << "\n";
+    return 2;
+  }
   std::string base = options.url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   std::string last_event_id;
@@ -76,47 +80,47 @@ int run_events_command(const EventsCommandOptions& options) {
   bool said_unreachable = false;
   int status = 0;
   while (true) {
-    CURL* curl = curl_easy_init();
+    CURL* curl = api->easy_init();
     std::string query;
-    if (!options.types.empty()) query += "&types=" + escape(curl, options.types);
-    if (!options.severity.empty()) query += "&severity=" + escape(curl, options.severity);
+    if (!options.types.empty()) query += "&types=" + escape(*api, curl, options.types);
+    if (!options.severity.empty()) query += "&severity=" + escape(*api, curl, options.severity);
     std::string url = base + (options.follow ? "/v1/events" : "/v1/events/recent");
     if (!query.empty()) url += "?" + query.substr(1);
     curl_slist* headers = nullptr;
-    if (options.follow) headers = curl_slist_append(headers, "Accept: text/event-stream");
-    if (!last_event_id.empty()) headers = curl_slist_append(headers, ("Last-Event-ID: " + last_event_id).c_str());
-    if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
-    if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
+    if (options.follow) headers = api->slist_append(headers, "Accept: text/event-stream");
+    if (!last_event_id.empty()) headers = api->slist_append(headers, ("Last-Event-ID: " + last_event_id).c_str());
+    if (!token.empty()) headers = api->slist_append(headers, ("Authorization: Bearer " + token).c_str());
+    api->easy_setopt(curl, CURLOPT_URL, url.c_str());
+    api->easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    api->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+    api->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    api->easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
+    if (!options.ca_file.empty()) api->easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
     if (options.insecure) {
-      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+      api->easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+      api->easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
     }
     // A stream that stays silent past two heartbeats is dead.
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 40L);
+    api->easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    api->easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 40L);
     StreamState state;
     state.json = options.json;
     std::string body;
     if (options.follow) {
-      curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_stream_bytes);
-      curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
+      api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_stream_bytes);
+      api->easy_setopt(curl, CURLOPT_WRITEDATA, &state);
     } else {
-      curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body_bytes);
-      curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+      api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body_bytes);
+      api->easy_setopt(curl, CURLOPT_WRITEDATA, &body);
     }
-    CURLcode result = curl_easy_perform(curl);
+    CURLcode result = api->easy_perform(curl);
     long http_status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
+    api->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
+    api->slist_free_all(headers);
+    api->easy_cleanup(curl);
     if (!options.follow) {
       if (result != CURLE_OK) {
-        std::cerr << "ainode events: " << url << ": " << curl_easy_strerror(result)
+        std::cerr << "ainode events: " << url << ": " << api->easy_strerror(result)
                   << (http_status ? " (HTTP " + std::to_string(http_status) + ")" : "")
                   << "; is an agent running there? (start one with `ainode`)\n";
         status = 1;
@@ -138,14 +142,13 @@ int run_events_command(const EventsCommandOptions& options) {
       backoff = std::chrono::milliseconds(500);
       said_unreachable = false;
     } else if (!said_unreachable) {
-      std::cerr << "ainode events: cannot reach " << url << ": " << curl_easy_strerror(result)
+      std::cerr << "ainode events: cannot reach " << url << ": " << api->easy_strerror(result)
                 << "; retrying (is an agent running? start one with `ainode`)\n";
       said_unreachable = true;
     }
     std::this_thread::sleep_for(backoff);
     backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
   }
-  curl_global_cleanup();
   return status;
 }
 
