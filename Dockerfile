@@ -23,7 +23,7 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TEST
 
 FROM debian:12-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libfmt9 libspdlog1.10 libtomlplusplus3 libfreeipmi17 libprotobuf32 libcurl4 libsnappy1v5 libsqlite3-0 \
+ && apt-get install -y --no-install-recommends libfmt9 libspdlog1.10 libtomlplusplus3 libfreeipmi17 libprotobuf-lite32 libcurl4 libsnappy1v5 libsqlite3-0 \
       libyaml-cpp0.7 libssl3 libcrypt1 zlib1g \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/ainode /usr/bin/ainode
