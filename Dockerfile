@@ -1,6 +1,9 @@
 # ainode container image: built on Debian 12 (the build type CI tests,
 # RelWithDebInfo, then stripped), run on Debian 12 slim with only the shared
-# libraries it links.
+# libraries it links, plus the ones it opens at run time when an integration
+# needs them (libcurl4: kubelet and remote_write; libfreeipmi17: bmc;
+# libsqlite3-0: the buffer). The gRPC runtime is a build dependency only
+# (the tests' fake kubelet); the agent speaks PodResources over libcurl.
 #   docker build -t ainode:0.1.0 .
 # The NVIDIA driver's libnvidia-ml.so.1 is not in the image: the NVIDIA
 # container toolkit mounts it when the pod sets NVIDIA_DRIVER_CAPABILITIES=utility.
@@ -20,7 +23,7 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TEST
 
 FROM debian:12-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libfmt9 libspdlog1.10 libtomlplusplus3 libfreeipmi17 libgrpc++1.51 libprotobuf32 libcurl4 libsnappy1v5 libsqlite3-0 libncursesw6 \
+ && apt-get install -y --no-install-recommends libfmt9 libspdlog1.10 libtomlplusplus3 libfreeipmi17 libprotobuf-lite32 libcurl4 libsnappy1v5 libsqlite3-0 libncursesw6 \
       libyaml-cpp0.7 libssl3 libcrypt1 zlib1g \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/ainode /usr/bin/ainode

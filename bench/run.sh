@@ -2,7 +2,8 @@
 # ainode against Debian's prometheus-node-exporter on this host, in one run:
 #   1. CPU per full collection cycle vs the floor of reading the same files;
 #   2. resident memory after BENCH_SOAK_SECONDS (default 600) of scrapes every second;
-#   3. scrape throughput and latency with wrk (BENCH_WRK_SECONDS each, default 10).
+#   3. scrape throughput and latency with wrk (BENCH_WRK_SECONDS each, default 10);
+#   4. memory by configuration (bench/memory.sh, BENCH_MEMORY_SECONDS each, default 60).
 # Prints a Markdown section for bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -119,3 +120,9 @@ snapshot and rendering it, about 0.03 ms with no collector output):
 
 $(cat "$TMP/per_collector")
 MD
+
+# Where the memory goes, per configuration, against node_exporter (issue 15).
+echo
+echo "Memory by configuration (\`bench/memory.sh\`):"
+echo
+BENCH_MEMORY_SECONDS=${BENCH_MEMORY_SECONDS:-60} bench/memory.sh

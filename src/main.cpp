@@ -1,5 +1,7 @@
 // ainode entry point: parse the command line, load the configuration, then
 // run the agent or a subcommand.
+#include <malloc.h>
+
 #include <iostream>
 
 #include "app/agent.hpp"
@@ -49,6 +51,10 @@ int run_audit(const ainode::CommandLine& command_line, const ainode::Config& con
 
 int main(int argc, char** argv) {
   using namespace ainode;
+  // glibc gives threads that allocate their own arenas (up to eight per
+  // core), each keeping its freed memory; the agent's threads allocate little
+  // and seldom at once, so two arenas serve them (issue 15: anonymous memory).
+  mallopt(M_ARENA_MAX, 2);
   const auto settings = make_settings(builtin_collector_switches());
 
   CommandLine command_line = parse_command_line(argc, argv, settings);

@@ -210,7 +210,12 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   });
   CycleHistory history(std::chrono::duration<double>(config.collect.interval).count());
   auto timeout = config.collect.timeout.count() > 0 ? config.collect.timeout : config.collect.interval;
-  Scheduler scheduler(std::move(collectors), fs, SchedulerOptions{config.collect.interval, timeout},
+  SchedulerOptions schedule;
+  schedule.interval = config.collect.interval;
+  schedule.timeout = timeout;
+  // Issue 15: rates and utilizations are in the first snapshot /readyz announces.
+  schedule.first_reading_gap = std::min(config.collect.interval, std::chrono::milliseconds(500));
+  Scheduler scheduler(std::move(collectors), fs, schedule,
                       [&](CycleResult&& cycle) {
                         failure_log.observe(cycle.collectors);
                         auto snapshot = builder.build(std::move(cycle));

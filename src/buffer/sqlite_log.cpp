@@ -1,6 +1,5 @@
 #include "buffer/sqlite_log.hpp"
 
-#include <sqlite3.h>
 #include <zlib.h>
 
 #include <chrono>
@@ -8,31 +7,40 @@
 #include <fstream>
 #include <system_error>
 
+#include "dynlib/sqlite_api.hpp"
+
 namespace ainode {
 
 namespace {
 
+// Every call below runs on an opened database, so open() has loaded the
+// library already.
+const SqliteApi& sqlite() {
+  std::string ignored;
+  return *sqlite_api(ignored);
+}
+
 // A prepared statement, finalized on scope exit.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr); }
-  ~Statement() { sqlite3_finalize(statement_); }
+  Statement(sqlite3* db, const char* sql) { sqlite().prepare_v2(db, sql, -1, &statement_, nullptr); }
+  ~Statement() { sqlite().finalize(statement_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   explicit operator bool() const { return statement_ != nullptr; }
   sqlite3_stmt* get() { return statement_; }
-  void bind(int index, std::int64_t value) { sqlite3_bind_int64(statement_, index, value); }
+  void bind(int index, std::int64_t value) { sqlite().bind_int64(statement_, index, value); }
   void bind(int index, const std::string& text) {
-    sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    sqlite().bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
   }
   void bind_blob(int index, const std::string& blob) {
-    sqlite3_bind_blob(statement_, index, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+    sqlite().bind_blob(statement_, index, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
   }
-  int step() { return statement_ ? sqlite3_step(statement_) : SQLITE_ERROR; }
-  std::int64_t integer(int column) { return sqlite3_column_int64(statement_, column); }
+  int step() { return statement_ ? sqlite().step(statement_) : SQLITE_ERROR; }
+  std::int64_t integer(int column) { return sqlite().column_int64(statement_, column); }
   std::string blob(int column) {
-    const void* data = sqlite3_column_blob(statement_, column);
-    int size = sqlite3_column_bytes(statement_, column);
+    const void* data = sqlite().column_blob(statement_, column);
+    int size = sqlite().column_bytes(statement_, column);
     return data ? std::string(static_cast<const char*>(data), static_cast<std::size_t>(size)) : std::string();
   }
 
@@ -59,9 +67,9 @@ std::uint32_t big_endian32(std::string_view bytes, std::size_t at) {
 
 bool exec(sqlite3* db, const char* sql, std::string* error = nullptr) {
   char* message = nullptr;
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
-  if (rc != SQLITE_OK && error != nullptr) *error = message ? message : sqlite3_errstr(rc);
-  sqlite3_free(message);
+  int rc = sqlite().exec(db, sql, nullptr, nullptr, &message);
+  if (rc != SQLITE_OK && error != nullptr) *error = message ? message : sqlite().errstr(rc);
+  sqlite().free(message);
   return rc == SQLITE_OK;
 }
 
@@ -92,11 +100,14 @@ std::string describe_torn_wal(std::string_view header, std::int64_t wal_size) {
 SqliteLog::~SqliteLog() { close(); }
 
 void SqliteLog::close() {
-  if (db_ != nullptr) sqlite3_close_v2(db_);
+  if (db_ != nullptr) sqlite().close_v2(db_);
   db_ = nullptr;
 }
 
 std::optional<std::string> SqliteLog::open(const std::string& path) {
+  // Checked first: a missing library must not look like a corrupt database.
+  std::string load_error;
+  if (sqlite_api(load_error) == nullptr) return load_error;
   path_ = path;
   recovery_ = {};
   std::string wal = path + "-wal";
@@ -127,18 +138,18 @@ std::optional<std::string> SqliteLog::open(const std::string& path) {
 }
 
 std::optional<std::string> SqliteLog::open_database(const std::string& path) {
-  int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+  int rc = sqlite().open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                            nullptr);
-  if (rc != SQLITE_OK) return std::string("cannot open: ") + sqlite3_errstr(rc);
-  sqlite3_busy_timeout(db_, 1000);
+  if (rc != SQLITE_OK) return std::string("cannot open: ") + sqlite().errstr(rc);
+  sqlite().busy_timeout(db_, 1000);
   std::string error;
   // WAL: appends are sequential writes and readers never block the writer.
   // synchronous=FULL: every commit (one per cycle) is fsynced, so a power
   // loss costs at most the cycle being written (docs/buffer.md).
   if (!exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", &error)) return error;
   Statement check(db_, "PRAGMA quick_check");
-  if (!check) return std::string("not a database: ") + sqlite3_errmsg(db_);
-  if (check.step() != SQLITE_ROW) return std::string("integrity check failed: ") + sqlite3_errmsg(db_);
+  if (!check) return std::string("not a database: ") + sqlite().errmsg(db_);
+  if (check.step() != SQLITE_ROW) return std::string("integrity check failed: ") + sqlite().errmsg(db_);
   std::string verdict = check.blob(0);
   if (verdict != "ok") return "integrity check: " + verdict;
   if (!exec(db_, kSchema, &error)) return error;
@@ -187,8 +198,8 @@ LogWrite SqliteLog::append(const StoredCycle& cycle) {
   insert.bind_blob(5, cycle.data);
   int rc = insert.step();
   if (rc != SQLITE_DONE) {
-    std::string error = std::string(sqlite3_errstr(rc)) + ": " + sqlite3_errmsg(db_);
-    if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
+    std::string error = std::string(sqlite().errstr(rc)) + ": " + sqlite().errmsg(db_);
+    if (!sqlite().get_autocommit(db_)) exec(db_, "ROLLBACK");
     return {false, error};
   }
   if (oldest_seq_ == 0) oldest_seq_ = cycle.seq;
@@ -215,7 +226,7 @@ std::vector<StoredCycle> SqliteLog::read_after(std::uint64_t after, std::int64_t
     out.push_back(row_of(select));
     samples += out.back().samples;
   }
-  sqlite3_reset(select.get());
+  sqlite().reset(select.get());
   for (auto seq : bad) remove(seq);
   recovery_.corrupt_rows += static_cast<std::int64_t>(bad.size());
   return out;
@@ -289,7 +300,7 @@ LogWrite SqliteLog::save_position(const std::string& receiver, std::uint64_t seq
   upsert.bind(1, receiver);
   upsert.bind(2, static_cast<std::int64_t>(seq));
   int rc = upsert.step();
-  if (rc != SQLITE_DONE) return {false, std::string(sqlite3_errstr(rc)) + ": " + sqlite3_errmsg(db_)};
+  if (rc != SQLITE_DONE) return {false, std::string(sqlite().errstr(rc)) + ": " + sqlite().errmsg(db_)};
   return {};
 }
 

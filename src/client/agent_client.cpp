@@ -1,21 +1,15 @@
 #include "client/agent_client.hpp"
 
-#include <curl/curl.h>
-
 #include <fstream>
 #include <mutex>
 #include <stdexcept>
 
 #include "control/token_file.hpp"
+#include "dynlib/curl_api.hpp"
 
 namespace ainode {
 
 namespace {
-
-void global_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 std::string read_first_line(const std::string& path, const char* what) {
   std::ifstream in(path);
@@ -48,9 +42,21 @@ std::size_t deliver_chunk(char* data, std::size_t size, std::size_t count, void*
 }  // namespace
 
 std::string url_escape(std::string_view text) {
-  char* escaped = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
-  std::string out = escaped ? escaped : "";
-  curl_free(escaped);
+  // RFC 3986 unreserved characters stay; every other byte is %XX.
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
   return out;
 }
 
@@ -70,40 +76,42 @@ AgentClient::AgentClient(const AgentClientOptions& options)
                                : read_first_line(options.basic_auth_password_file, "basic auth password file");
     user_password_ = options.basic_auth_user + ":" + password;
   }
-  global_init_once();
-  curl_ = curl_easy_init();
+  std::string load_error;
+  api_ = curl_api(load_error);
+  if (!api_) throw std::runtime_error(load_error);
+  curl_ = api_->easy_init();
   if (!curl_) throw std::runtime_error("libcurl: cannot create a handle");
 }
 
 AgentClient::~AgentClient() {
-  curl_slist_free_all(static_cast<curl_slist*>(header_list_));
-  curl_easy_cleanup(static_cast<CURL*>(curl_));
+  api_->slist_free_all(static_cast<curl_slist*>(header_list_));
+  api_->easy_cleanup(static_cast<CURL*>(curl_));
 }
 
 void* AgentClient::prepared(std::string_view path, std::vector<std::string> headers) {
   CURL* curl = static_cast<CURL*>(curl_);
   // Reset clears the options but keeps the connection cache: keep-alive.
-  curl_easy_reset(curl);
-  curl_slist_free_all(static_cast<curl_slist*>(header_list_));
+  api_->easy_reset(curl);
+  api_->slist_free_all(static_cast<curl_slist*>(header_list_));
   header_list_ = nullptr;
   if (!token_.empty()) headers.push_back("Authorization: Bearer " + token_);
   curl_slist* list = nullptr;
-  for (const auto& header : headers) list = curl_slist_append(list, header.c_str());
+  for (const auto& header : headers) list = api_->slist_append(list, header.c_str());
   header_list_ = list;
   std::string url = base_ + std::string(path);
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // gzip when the agent offers it (/metrics)
+  api_->easy_setopt(curl, CURLOPT_URL, url.c_str());
+  api_->easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  api_->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+  api_->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  api_->easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // gzip when the agent offers it (/metrics)
   if (!user_password_.empty()) {
-    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-    curl_easy_setopt(curl, CURLOPT_USERPWD, user_password_.c_str());
+    api_->easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    api_->easy_setopt(curl, CURLOPT_USERPWD, user_password_.c_str());
   }
-  if (!ca_file_.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file_.c_str());
+  if (!ca_file_.empty()) api_->easy_setopt(curl, CURLOPT_CAINFO, ca_file_.c_str());
   if (insecure_) {
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    api_->easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    api_->easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
   }
   return curl;
 }
@@ -113,17 +121,17 @@ HttpResult AgentClient::perform(std::string_view path, const std::string* post_b
   if (post_body) headers.emplace_back("Content-Type: application/json");
   CURL* curl = static_cast<CURL*>(prepared(path, std::move(headers)));
   HttpResult result;
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  api_->easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  api_->easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+  api_->easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
   if (post_body) {
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post_body->c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(post_body->size()));
+    api_->easy_setopt(curl, CURLOPT_POST, 1L);
+    api_->easy_setopt(curl, CURLOPT_POSTFIELDS, post_body->c_str());
+    api_->easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(post_body->size()));
   }
-  CURLcode code = curl_easy_perform(curl);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
-  if (code != CURLE_OK) result.error = curl_easy_strerror(code);
+  CURLcode code = api_->easy_perform(curl);
+  api_->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  if (code != CURLE_OK) result.error = api_->easy_strerror(code);
   return result;
 }
 
@@ -142,18 +150,18 @@ HttpResult AgentClient::stream(std::string_view path, const std::vector<std::str
   HttpResult result;
   StreamTarget target{&on_bytes, &keep_going};
   if (keep_going) {
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_keep_going);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &target);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    api_->easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_keep_going);
+    api_->easy_setopt(curl, CURLOPT_XFERINFODATA, &target);
+    api_->easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   }
-  curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, deliver_chunk);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &target);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(silent_limit.count()));
-  CURLcode code = curl_easy_perform(curl);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
-  if (code != CURLE_OK && code != CURLE_WRITE_ERROR && code != CURLE_ABORTED_BY_CALLBACK) result.error = curl_easy_strerror(code);
+  api_->easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
+  api_->easy_setopt(curl, CURLOPT_WRITEFUNCTION, deliver_chunk);
+  api_->easy_setopt(curl, CURLOPT_WRITEDATA, &target);
+  api_->easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  api_->easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(silent_limit.count()));
+  CURLcode code = api_->easy_perform(curl);
+  api_->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  if (code != CURLE_OK && code != CURLE_WRITE_ERROR && code != CURLE_ABORTED_BY_CALLBACK) result.error = api_->easy_strerror(code);
   return result;
 }
 

@@ -13,6 +13,8 @@
 
 namespace ainode {
 
+struct CurlApi;
+
 struct AgentClientOptions {
   std::string url = "http://127.0.0.1:9100";
   std::string token_file;          // bearer token, one line
@@ -37,7 +39,7 @@ std::string url_escape(std::string_view text);
 class AgentClient {
  public:
   // Throws std::runtime_error naming the file when a token or password file
-  // cannot be read.
+  // cannot be read, or naming the package when libcurl is missing.
   explicit AgentClient(const AgentClientOptions& options);
   ~AgentClient();
   AgentClient(const AgentClient&) = delete;
@@ -66,6 +68,7 @@ class AgentClient {
   std::string user_password_;  // "user:password" for basic auth, "" for none
   std::string ca_file_;
   bool insecure_ = false;
+  const CurlApi* api_ = nullptr;  // libcurl, opened at run time (dynlib/curl_api.hpp)
   void* curl_ = nullptr;        // CURL*, reused for keep-alive
   void* header_list_ = nullptr; // curl_slist* of the request in flight
 };

@@ -21,8 +21,23 @@ std::vector<const MetricDesc*> Scheduler::describe() const {
 }
 
 void Scheduler::run_once() {
-  CycleResult cycle;
+  CycleResult cycle = collect();
   cycle.sequence = ++sequence_;
+  for (std::size_t i = 0; i < first_reading_notices_.size() && i < cycle.collectors.size(); ++i) {
+    auto& notices = cycle.collectors[i].notices;
+    notices.insert(notices.begin(), first_reading_notices_[i].begin(), first_reading_notices_[i].end());
+  }
+  first_reading_notices_.clear();
+  sink_(std::move(cycle));
+}
+
+void Scheduler::take_first_reading() {
+  CycleResult reading = collect();
+  for (auto& status : reading.collectors) first_reading_notices_.push_back(std::move(status.notices));
+}
+
+CycleResult Scheduler::collect() {
+  CycleResult cycle;
   cycle.started_at = std::chrono::system_clock::now();
   auto started = std::chrono::steady_clock::now();
   auto deadline = started + options_.timeout;
@@ -69,13 +84,20 @@ void Scheduler::run_once() {
     cycle.collectors.push_back(std::move(status));
   }
   cycle.collect_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  sink_(std::move(cycle));
+  return cycle;
 }
 
 void Scheduler::start() {
   thread_ = std::thread([this] {
     auto next = std::chrono::steady_clock::now();
     std::unique_lock lock(mutex_);
+    if (options_.first_reading_gap.count() > 0) {
+      lock.unlock();
+      take_first_reading();
+      lock.lock();
+      next = std::chrono::steady_clock::now() + options_.first_reading_gap;
+      wake_.wait_until(lock, next, [this] { return stopping_; });
+    }
     while (!stopping_) {
       lock.unlock();
       run_once();

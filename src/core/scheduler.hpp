@@ -29,6 +29,10 @@ struct CycleResult {
 struct SchedulerOptions {
   std::chrono::milliseconds interval{5000};
   std::chrono::milliseconds timeout{5000};  // deadline of one cycle
+  // start() first takes an unpublished reading this long before the first
+  // published cycle, so series computed from two readings (CPU utilization,
+  // RAPL power, NIC rates) are in the first snapshot; 0 = no such reading.
+  std::chrono::milliseconds first_reading_gap{0};
 };
 
 class Scheduler {
@@ -41,7 +45,8 @@ class Scheduler {
 
   // Runs one cycle on the calling thread and hands it to the sink.
   void run_once();
-  // Runs cycles on a background thread, the first one immediately.
+  // Runs cycles on a background thread: the first one immediately, or
+  // first_reading_gap after an unpublished first reading.
   void start();
   void stop();
 
@@ -56,7 +61,13 @@ class Scheduler {
     std::string last_error;
   };
 
+  CycleResult collect();
+  // The unpublished first reading: its notices ("NVML not available", said
+  // once by the collector) are handed on with the first published cycle.
+  void take_first_reading();
+
   std::vector<std::unique_ptr<CollectorRunner>> runners_;
+  std::vector<std::vector<Notice>> first_reading_notices_;
   std::vector<History> history_;
   SchedulerOptions options_;
   CycleSink sink_;

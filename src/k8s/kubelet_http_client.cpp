@@ -1,13 +1,10 @@
 #include "k8s/kubelet_http_client.hpp"
 
-#include <curl/curl.h>
-
 #include <fstream>
-#include <memory>
-#include <mutex>
 #include <sstream>
 
 #include "core/text.hpp"
+#include "dynlib/curl_api.hpp"
 
 namespace ainode {
 
@@ -54,38 +51,39 @@ std::string code_of(CURLcode code) {
 }  // namespace
 
 KubeletHttpAnswer kubelet_get(const KubeletHttpOptions& options, const std::string& path) {
-  static std::once_flag initialized;
-  std::call_once(initialized, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  std::string load_error;
+  const CurlApi* api = curl_api(load_error);
+  if (api == nullptr) return {"", "curl", "kubelet client: " + load_error};
+  CurlHandle curl = make_curl_handle(*api);
   if (!curl) return {"", "curl", "cannot create a libcurl handle"};
   Download download{"", options.max_bytes, false};
   std::string url = options.url + path;
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for timeouts
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, append);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &download);
-  curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "https,http");
+  api->easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
+  api->easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for timeouts
+  api->easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+  api->easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, append);
+  api->easy_setopt(curl.get(), CURLOPT_WRITEDATA, &download);
+  api->easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "https,http");
   if (options.insecure_skip_verify) {
-    curl_easy_setopt(curl.get(), CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(curl.get(), CURLOPT_SSL_VERIFYHOST, 0L);
+    api->easy_setopt(curl.get(), CURLOPT_SSL_VERIFYPEER, 0L);
+    api->easy_setopt(curl.get(), CURLOPT_SSL_VERIFYHOST, 0L);
   } else if (!options.ca_file.empty()) {
-    curl_easy_setopt(curl.get(), CURLOPT_CAINFO, options.ca_file.c_str());
+    api->easy_setopt(curl.get(), CURLOPT_CAINFO, options.ca_file.c_str());
   }
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, &curl_slist_free_all);
+  CurlHeaders headers = make_curl_headers(*api);
   std::string token = read_token(options.token_file);
   if (!token.empty()) {
     std::string header = "Authorization: Bearer " + token;
-    headers.reset(curl_slist_append(nullptr, header.c_str()));
-    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers.get());
+    headers.reset(api->slist_append(nullptr, header.c_str()));
+    api->easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers.get());
   }
-  CURLcode code = curl_easy_perform(curl.get());
+  CURLcode code = api->easy_perform(curl.get());
   if (download.too_large) {
     return {"", "too_large", "answer of " + url + " exceeds " + std::to_string(options.max_bytes) + " bytes"};
   }
-  if (code != CURLE_OK) return {"", code_of(code), url + ": " + curl_easy_strerror(code)};
+  if (code != CURLE_OK) return {"", code_of(code), url + ": " + api->easy_strerror(code)};
   long status = 0;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
+  api->easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
   if (status != 200) {
     std::string hint = status == 401 || status == 403 ? " (service-account token and RBAC: nodes/stats, nodes/proxy)" : "";
     return {"", "http_" + std::to_string(status), url + ": HTTP " + std::to_string(status) + hint};

@@ -1,12 +1,13 @@
 #pragma once
-// A gRPC client of the kubelet's PodResources v1 API on its unix socket.
-// Every call has a deadline and a raised receive limit (a node with many
-// pods and CPU/memory assignments answers List with megabytes).
+// A client of the kubelet's PodResources v1 API (gRPC) on its unix socket:
+// the protobuf messages over k8s/grpc_unary_call.hpp. Every call has a
+// deadline and a raised receive limit (a node with many pods and CPU/memory
+// assignments answers List with megabytes).
 #include <chrono>
-#include <memory>
 #include <string>
 #include <variant>
 
+#include "k8s/grpc_unary_call.hpp"
 #include "k8s/pod_resources.hpp"
 
 namespace ainode {
@@ -23,18 +24,13 @@ using PodResourcesAnswer = std::variant<T, PodResourcesError>;
 class PodResourcesClient {
  public:
   PodResourcesClient(std::string socket_path, std::chrono::milliseconds timeout, int max_receive_bytes);
-  ~PodResourcesClient();
-  PodResourcesClient(const PodResourcesClient&) = delete;
-  PodResourcesClient& operator=(const PodResourcesClient&) = delete;
 
   PodResourcesAnswer<PodResourcesList> list();
   // UNIMPLEMENTED on kubelets older than 1.21 (allocatable then unknown).
   PodResourcesAnswer<AllocatableDevices> allocatable();
 
  private:
-  struct Stub;
-  std::chrono::milliseconds timeout_;
-  std::unique_ptr<Stub> stub_;
+  GrpcCallOptions options_;
 };
 
 }  // namespace ainode

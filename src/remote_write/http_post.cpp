@@ -1,14 +1,11 @@
 #include "remote_write/http_post.hpp"
 
-#include <curl/curl.h>
-
 #include <fstream>
-#include <memory>
-#include <mutex>
 #include <sstream>
 
 #include "ainode/build_info.hpp"
 #include "core/text.hpp"
+#include "dynlib/curl_api.hpp"
 
 namespace ainode {
 
@@ -49,47 +46,47 @@ std::string read_secret(const std::string& path) {
 
 PostResult post_write_request(const RemoteWriteEndpoint& endpoint, const std::string& compressed_body,
                               std::chrono::milliseconds timeout, const std::atomic<bool>& cancel) {
-  static std::once_flag initialized;
-  std::call_once(initialized, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   PostResult result;
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  const CurlApi* api = curl_api(result.error);
+  if (api == nullptr) return result;
+  CurlHandle curl = make_curl_handle(*api);
   if (!curl) {
     result.error = "cannot create a libcurl handle";
     return result;
   }
   CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, endpoint.url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
-  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, abort_when_cancelled);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(&cancel));
-  curl_easy_setopt(c, CURLOPT_POST, 1L);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, compressed_body.data());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(compressed_body.size()));
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &result.body);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, keep_retry_after);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &result.retry_after);
+  api->easy_setopt(c, CURLOPT_URL, endpoint.url.c_str());
+  api->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  api->easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  api->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+  api->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  api->easy_setopt(c, CURLOPT_XFERINFOFUNCTION, abort_when_cancelled);
+  api->easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(&cancel));
+  api->easy_setopt(c, CURLOPT_POST, 1L);
+  api->easy_setopt(c, CURLOPT_POSTFIELDS, compressed_body.data());
+  api->easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(compressed_body.size()));
+  api->easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_body);
+  api->easy_setopt(c, CURLOPT_WRITEDATA, &result.body);
+  api->easy_setopt(c, CURLOPT_HEADERFUNCTION, keep_retry_after);
+  api->easy_setopt(c, CURLOPT_HEADERDATA, &result.retry_after);
   std::string user_agent = std::string("ainode/") + build::version;
-  curl_easy_setopt(c, CURLOPT_USERAGENT, user_agent.c_str());
-  if (!endpoint.tls_ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, endpoint.tls_ca_file.c_str());
-  if (!endpoint.tls_cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, endpoint.tls_cert_file.c_str());
-  if (!endpoint.tls_key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, endpoint.tls_key_file.c_str());
+  api->easy_setopt(c, CURLOPT_USERAGENT, user_agent.c_str());
+  if (!endpoint.tls_ca_file.empty()) api->easy_setopt(c, CURLOPT_CAINFO, endpoint.tls_ca_file.c_str());
+  if (!endpoint.tls_cert_file.empty()) api->easy_setopt(c, CURLOPT_SSLCERT, endpoint.tls_cert_file.c_str());
+  if (!endpoint.tls_key_file.empty()) api->easy_setopt(c, CURLOPT_SSLKEY, endpoint.tls_key_file.c_str());
   if (endpoint.tls_insecure_skip_verify) {
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    api->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    api->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
   }
   std::string password = endpoint.basic_auth_password_file.empty() ? endpoint.basic_auth_password
                                                                    : read_secret(endpoint.basic_auth_password_file);
   if (!endpoint.basic_auth_username.empty()) {
-    curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-    curl_easy_setopt(c, CURLOPT_USERNAME, endpoint.basic_auth_username.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, password.c_str());
+    api->easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    api->easy_setopt(c, CURLOPT_USERNAME, endpoint.basic_auth_username.c_str());
+    api->easy_setopt(c, CURLOPT_PASSWORD, password.c_str());
   }
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, &curl_slist_free_all);
-  auto add_header = [&](const std::string& line) { headers.reset(curl_slist_append(headers.release(), line.c_str())); };
+  CurlHeaders headers = make_curl_headers(*api);
+  auto add_header = [&](const std::string& line) { headers.reset(api->slist_append(headers.release(), line.c_str())); };
   add_header("Content-Encoding: snappy");
   add_header("Content-Type: application/x-protobuf");
   add_header("X-Prometheus-Remote-Write-Version: 0.1.0");
@@ -97,14 +94,14 @@ PostResult post_write_request(const RemoteWriteEndpoint& endpoint, const std::st
   // Re-read for every request: a rotated token needs no restart.
   if (!endpoint.bearer_token_file.empty()) add_header("Authorization: Bearer " + read_secret(endpoint.bearer_token_file));
   for (const auto& [name, value] : endpoint.headers) add_header(name + ": " + value);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  api->easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
 
-  CURLcode code = curl_easy_perform(c);
+  CURLcode code = api->easy_perform(c);
   if (code != CURLE_OK) {
-    result.error = curl_easy_strerror(code);
+    result.error = api->easy_strerror(code);
     return result;
   }
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &result.status);
+  api->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &result.status);
   return result;
 }
 

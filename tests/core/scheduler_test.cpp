@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <future>
+#include <mutex>
+#include <thread>
 
 using namespace ainode;
 using namespace std::chrono_literals;
@@ -125,4 +127,55 @@ TEST(Scheduler, BackgroundLoopRunsAndStops) {
   int after_stop = cycles.load();
   std::this_thread::sleep_for(30ms);
   EXPECT_EQ(cycles.load(), after_stop);
+}
+
+namespace {
+
+// Says something on its first run only (as collectors say "NVML not
+// available" once), and reports how many runs it has seen.
+class CountingCollector : public Collector {
+ public:
+  std::string_view name() const override { return "counting"; }
+  std::vector<const MetricDesc*> describe() const override { return {&kValue}; }
+  void collect(CollectContext& context, MetricSet& out) override {
+    if (++runs == 1) context.notice(NoticeLevel::info, "said once, on the first run");
+    out.add(kValue, {"counting"}, runs);
+  }
+  std::atomic<int> runs{0};
+};
+
+}  // namespace
+
+TEST(Scheduler, FirstReadingComesBeforeTheFirstPublishedCycle) {
+  std::vector<std::unique_ptr<Collector>> owned;
+  auto collector = std::make_unique<CountingCollector>();
+  CountingCollector* counting = collector.get();
+  owned.push_back(std::move(collector));
+  SchedulerOptions options;
+  options.interval = 10s;
+  options.timeout = 1s;
+  options.first_reading_gap = 50ms;
+  std::mutex mutex;
+  std::vector<CycleResult> cycles;
+  Scheduler scheduler(std::move(owned), HostFs("/proc", "/sys", "/"), options, [&](CycleResult&& cycle) {
+    std::lock_guard lock(mutex);
+    cycles.push_back(std::move(cycle));
+  });
+  auto started = std::chrono::steady_clock::now();
+  scheduler.start();
+  while (true) {
+    std::lock_guard lock(mutex);
+    if (!cycles.empty()) break;
+    if (std::chrono::steady_clock::now() - started > 5s) break;
+  }
+  auto waited = std::chrono::steady_clock::now() - started;
+  scheduler.stop();
+  ASSERT_EQ(cycles.size(), 1u) << "the first reading is not published, the next cycle waits a whole interval";
+  EXPECT_GE(waited, 50ms);
+  EXPECT_EQ(counting->runs.load(), 2) << "the published cycle is the second reading";
+  EXPECT_EQ(cycles[0].sequence, 1u);
+  ASSERT_EQ(cycles[0].families.size(), 1u);
+  EXPECT_EQ(cycles[0].families[0].samples[0].value, 2);
+  ASSERT_EQ(cycles[0].collectors[0].notices.size(), 1u) << "the first reading's notice is handed on, not lost";
+  EXPECT_EQ(cycles[0].collectors[0].notices[0].message, "said once, on the first run");
 }

@@ -110,6 +110,26 @@ TEST(PodResourcesClient, ListAndAllocatableFromTheFakeKubelet) {
   EXPECT_EQ(std::get<AllocatableDevices>(allocatable).by_resource.at("amd.com/gpu").size(), 2u);
 }
 
+TEST(PodResourcesClient, AnswerOverTheReceiveLimitIsRefused) {
+  FakeKubelet kubelet;
+  fill_cluster(kubelet);
+  PodResourcesClient client(kubelet.socket(), 2s, 64);  // the cluster's List answer is larger
+  auto list = client.list();
+  ASSERT_TRUE(std::holds_alternative<PodResourcesError>(list));
+  EXPECT_EQ(std::get<PodResourcesError>(list).call, "List");
+  EXPECT_EQ(std::get<PodResourcesError>(list).code, "RESOURCE_EXHAUSTED");
+}
+
+TEST(PodResourcesClient, AServerStatusIsPassedOnByName) {
+  FakeKubelet kubelet;
+  kubelet.allocatable_unimplemented = true;
+  PodResourcesClient client(kubelet.socket(), 2s, 16 << 20);
+  auto allocatable = client.allocatable();
+  ASSERT_TRUE(std::holds_alternative<PodResourcesError>(allocatable));
+  EXPECT_EQ(std::get<PodResourcesError>(allocatable).code, "UNIMPLEMENTED");
+  EXPECT_EQ(std::get<PodResourcesError>(allocatable).message, "not in this kubelet");
+}
+
 TEST(PodResourcesClient, SlowKubeletHitsTheDeadline) {
   FakeKubelet kubelet;
   kubelet.delay_ms = 500;

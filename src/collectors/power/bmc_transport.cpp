@@ -1,13 +1,13 @@
 #include "collectors/power/bmc_transport.hpp"
 
 extern "C" {
-#include <freeipmi/api/ipmi-api.h>
 #include <freeipmi/spec/ipmi-ipmb-lun-spec.h>
 }
 
 #include <optional>
 
 #include "collectors/power/dcmi_power_reading_parser.hpp"
+#include "dynlib/freeipmi_api.hpp"
 
 namespace ainode {
 
@@ -22,12 +22,13 @@ class FreeIpmiTransport : public BmcTransport {
     if (context_ == nullptr) {
       if (auto error = open()) return *error;
     }
+    const FreeIpmiApi& ipmi = *api_;
     auto request = dcmi_power_reading_request();
     std::vector<std::uint8_t> answer(64);
-    int length = ipmi_cmd_raw(context_, IPMI_BMC_IPMB_LUN_BMC, kDcmiNetFunction, request.data(),
+    int length = ipmi.cmd_raw(context_, IPMI_BMC_IPMB_LUN_BMC, kDcmiNetFunction, request.data(),
                               static_cast<unsigned>(request.size()), answer.data(), static_cast<unsigned>(answer.size()));
     if (length < 0) {
-      std::string error = std::string("IPMI request on ") + device_ + " failed: " + ipmi_ctx_errormsg(context_);
+      std::string error = std::string("IPMI request on ") + device_ + " failed: " + ipmi.ctx_errormsg(context_);
       close();  // reopened next time: the driver may have been reloaded
       return error;
     }
@@ -37,10 +38,13 @@ class FreeIpmiTransport : public BmcTransport {
 
  private:
   std::optional<std::string> open() {
-    context_ = ipmi_ctx_create();
+    std::string load_error;
+    api_ = freeipmi_api(load_error);
+    if (api_ == nullptr) return "bmc: " + load_error;
+    context_ = api_->ctx_create();
     if (context_ == nullptr) return std::string("cannot create an IPMI context");
-    if (ipmi_ctx_open_inband(context_, IPMI_DEVICE_OPENIPMI, 0, 0, 0, device_.c_str(), 0, 0) < 0) {
-      std::string error = "no in-band IPMI interface at " + device_ + ": " + ipmi_ctx_errormsg(context_) +
+    if (api_->ctx_open_inband(context_, IPMI_DEVICE_OPENIPMI, 0, 0, 0, device_.c_str(), 0, 0) < 0) {
+      std::string error = "no in-band IPMI interface at " + device_ + ": " + api_->ctx_errormsg(context_) +
                           " (is the ipmi_devintf module loaded, and the device readable?)";
       close();
       return error;
@@ -49,12 +53,13 @@ class FreeIpmiTransport : public BmcTransport {
   }
   void close() {
     if (context_ == nullptr) return;
-    ipmi_ctx_close(context_);
-    ipmi_ctx_destroy(context_);
+    api_->ctx_close(context_);
+    api_->ctx_destroy(context_);
     context_ = nullptr;
   }
 
   std::string device_;
+  const FreeIpmiApi* api_ = nullptr;  // loaded on first use: the bmc collector may never run
   ipmi_ctx_t context_ = nullptr;
 };
 

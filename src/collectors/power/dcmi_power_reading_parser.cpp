@@ -1,14 +1,11 @@
 #include "collectors/power/dcmi_power_reading_parser.hpp"
 
-extern "C" {
-#include <freeipmi/cmds/ipmi-dcmi-cmds.h>
-#include <freeipmi/fiid/fiid.h>
-}
-
 #include <array>
 #include <cstdio>
 #include <memory>
 #include <optional>
+
+#include "dynlib/freeipmi_api.hpp"
 
 namespace ainode {
 
@@ -43,15 +40,18 @@ std::span<const std::uint8_t> dcmi_power_reading_request() {
 }
 
 DcmiPowerAnswer parse_dcmi_power_reading(std::span<const std::uint8_t> response) {
-  FiidObject object(fiid_obj_create(tmpl_cmd_dcmi_get_power_reading_rs), &fiid_obj_destroy);
+  std::string load_error;
+  const FreeIpmiApi* ipmi = freeipmi_api(load_error);
+  if (ipmi == nullptr) return "cannot decode the DCMI answer: " + load_error;
+  FiidObject object(ipmi->obj_create(ipmi->dcmi_get_power_reading_response), ipmi->obj_destroy);
   if (!object) return std::string("out of memory creating the DCMI response object");
   if (response.empty()) return std::string("empty answer from the BMC");
-  if (fiid_obj_set_all(object.get(), response.data(), static_cast<unsigned>(response.size())) < 0) {
-    return std::string("malformed answer: ") + fiid_obj_errormsg(object.get());
+  if (ipmi->obj_set_all(object.get(), response.data(), static_cast<unsigned>(response.size())) < 0) {
+    return std::string("malformed answer: ") + ipmi->obj_errormsg(object.get());
   }
   auto field = [&](const char* name) -> std::optional<std::uint64_t> {
     std::uint64_t value = 0;
-    if (fiid_obj_get(object.get(), name, &value) != 1) return std::nullopt;
+    if (ipmi->obj_get(object.get(), name, &value) != 1) return std::nullopt;
     return value;
   };
   auto command = field("cmd");
@@ -62,7 +62,7 @@ DcmiPowerAnswer parse_dcmi_power_reading(std::span<const std::uint8_t> response)
   if (auto group = field("group_extension_identification"); !group || *group != kDcmiGroup) {
     return std::string("answer is not a DCMI group extension reply");
   }
-  if (fiid_obj_packet_valid(object.get()) != 1) {
+  if (ipmi->obj_packet_valid(object.get()) != 1) {
     return "answer too short: " + std::to_string(response.size()) + " bytes";
   }
   if (field("power_reading_state.power_measurement").value_or(0) == 0) {

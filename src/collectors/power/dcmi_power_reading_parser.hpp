@@ -1,8 +1,9 @@
 #pragma once
 // The answer to DCMI "Get Power Reading" (DCMI 1.5 §6.6.1: net function 0x2C,
 // command 0x02, mode 1 = system power statistics), decoded with libfreeipmi's
-// own template for it. Pure: takes the response bytes as the BMC sent them,
-// starting with the command byte.
+// own template for it (the library opened on first use, dynlib/freeipmi_api.hpp;
+// when it is absent the answer is an error saying so). Otherwise pure: takes
+// the response bytes as the BMC sent them, starting with the command byte.
 #include <cstdint>
 #include <span>
 #include <string>
