@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ainode/build_info.hpp"
+#include "aiops/rca_engine.hpp"
 #include "app/builtin_collectors.hpp"
 #include "app/control_actions.hpp"
 #include "app/data_plane.hpp"
@@ -159,6 +160,12 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   add_reload_targets(reloader, control, builder);
   register_builtin_control_actions(control, reloader, events);
 
+  // Root-cause analysis (docs/rca.md): reads each snapshot and the bus
+  // events it needs, publishes rca_finding events, serves /v1/rca.
+  aiops::RcaEngine rca({}, [&events](EventDraft draft) { events.publish(std::move(draft)); });
+  auto rca_subscription = events.subscribe([&rca](const EventPtr& event) { rca.on_event(*event); });
+  builder.add_contributor([&](MetricSet& out) { rca.add_metrics(out); });
+
   FailureLog failure_log;
   SnapshotEventDeriver event_deriver;
   auto timeout = config.collect.timeout.count() > 0 ? config.collect.timeout : config.collect.interval;
@@ -168,6 +175,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
                         auto snapshot = builder.build(std::move(cycle));
                         store.publish(snapshot);
                         for (auto& event : event_deriver.derive(*snapshot)) events.publish(std::move(event));
+                        rca.observe(*snapshot);
                         data_plane.append(std::move(snapshot));
                       });
 
@@ -189,6 +197,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   // /v1/status shows the server's web config state: the routes get the
   // server they are handed to (only its address is taken here).
   routes.buffer = data_plane.buffer();
+  routes.json_views["/v1/rca"] = [&rca](const HttpRequest&) { return rca.to_json(); };
   HttpServer server(http_options, [&] {
     routes.server = &server;
     return make_routes(store, routes);

@@ -5,6 +5,7 @@
 
 #include "app/builtin_collectors.hpp"
 #include "app/data_plane.hpp"
+#include "aiops/rca_engine.hpp"
 #include "app/self_metrics.hpp"
 #include "control/control_metrics.hpp"
 #include "events/event_metrics.hpp"
@@ -24,6 +25,7 @@ std::vector<CatalogueEntry> metric_catalogue() {
   for (const MetricDesc* desc : event_metric_descriptors()) entries.push_back({"events", desc});
   for (const MetricDesc* desc : control_metric_descriptors()) entries.push_back({"control", desc});
   for (const MetricDesc* desc : data_plane_metric_descriptors()) entries.push_back({"dataplane", desc});
+  for (const MetricDesc* desc : aiops::rca_metric_descriptors()) entries.push_back({"rca", desc});
   return entries;
 }
 

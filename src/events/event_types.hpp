@@ -7,7 +7,7 @@
 
 namespace ainode {
 
-inline constexpr std::array<std::string_view, 20> kEventTypes{
+inline constexpr std::array<std::string_view, 21> kEventTypes{
     "gpu_xid",
     "gpu_throttle_start",
     "gpu_throttle_end",
@@ -27,6 +27,7 @@ inline constexpr std::array<std::string_view, 20> kEventTypes{
     "agent_started",
     "agent_stopping",
     "web_config_reloaded",
+    "rca_finding",
     "events_lost",  // sent on a stream only, never published on the bus
 };
 
