@@ -64,8 +64,10 @@ Loaded load_result(const nlohmann::json& j, const fs::path& scenario) {
     o.pod = f.at("pod").get<std::string>();
     o.start_seconds = f.at("start").get<double>();
     o.reported_seconds = f.at("reported").get<double>();
-    o.confidence = f.at("confidence").get<double>();
     o.margin = f.at("margin").get<double>();
+    // From the margin with the committed calibration: recorded results
+    // re-scored after a refit (--rescore) get the new confidences.
+    o.confidence = ainode::aiops::calibrated_confidence(o.margin);
     l.outcome.findings.push_back(o);
   }
   const auto& c = j.at("cost");
@@ -89,7 +91,7 @@ std::string describe_finding(const ObservedFinding& f) {
 int main(int argc, char** argv) {
   CLI::App app{"ainode-rca-suite: score root-cause analysis on the labelled twin suite (test infrastructure)"};
   std::vector<std::string> folders = {AINODE_SOURCE_DIR "/tests/scenarios"};
-  std::string nvml = AINODE_BUILD_DIR "/nvml_sim/libnvidia-ml.so.1", markdown, only;
+  std::string nvml = AINODE_BUILD_DIR "/nvml_sim/libnvidia-ml.so.1", markdown, only, keep, rescore;
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   bool assert_bars = false, fit = false, all_collectors = false, verbose = false;
   app.add_option("--scenarios", folders, "folders of labelled scenarios (*.toml)");
@@ -101,6 +103,8 @@ int main(int argc, char** argv) {
   app.add_flag("--fit", fit, "fit the confidence calibration on the fitting half and print it");
   app.add_flag("--all-collectors", all_collectors, "run every default collector (for the cost measurement)");
   app.add_flag("--verbose", verbose, "one line per scenario");
+  app.add_option("--keep-results", keep, "keep the raw per-scenario results (JSON lines) in this folder");
+  app.add_option("--rescore", rescore, "score results kept earlier with --keep-results instead of replaying");
   CLI11_PARSE(app, argc, argv);
 
   std::vector<fs::path> scenarios;
@@ -117,11 +121,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto started = std::chrono::steady_clock::now();
-  fs::path work = fs::temp_directory_path() / ("ainode-rca-suite-" + std::to_string(getpid()));
+  fs::path work = !rescore.empty() ? fs::path(rescore)
+                  : !keep.empty()  ? fs::path(keep)
+                                   : fs::temp_directory_path() / ("ainode-rca-suite-" + std::to_string(getpid()));
   fs::create_directories(work);
   // One process per job: the simulated NVML is one per process.
   std::vector<pid_t> children;
-  for (unsigned job = 0; job < jobs; ++job) {
+  for (unsigned job = 0; job < jobs && rescore.empty(); ++job) {
     pid_t child = fork();
     if (child == 0) {
       std::ofstream out(work / ("results-" + std::to_string(job) + ".jsonl"));
@@ -149,10 +155,15 @@ int main(int argc, char** argv) {
   std::vector<ainode::aiops::CalibrationSample> fitting;
   ReplayCost cost;
   unsigned errors = 0;
-  for (unsigned job = 0; job < jobs; ++job) {
-    std::ifstream in(work / ("results-" + std::to_string(job) + ".jsonl"));
+  std::vector<fs::path> result_files;
+  for (const auto& entry : fs::directory_iterator(work)) {
+    if (entry.path().filename().string().starts_with("results-")) result_files.push_back(entry.path());
+  }
+  for (const auto& file : result_files) {
+    std::ifstream in(file);
     for (std::string line; std::getline(in, line);) {
       auto json = nlohmann::json::parse(line);
+      if (!by_name.count(json.at("name").get<std::string>())) continue;  // not among the scenarios chosen
       Loaded l = load_result(json, by_name.at(json.at("name").get<std::string>()));
       if (!l.error.empty()) {
         std::cerr << l.outcome.name << ": " << l.error << "\n";
@@ -180,7 +191,7 @@ int main(int argc, char** argv) {
     }
   }
   std::error_code ignored;
-  fs::remove_all(work, ignored);
+  if (keep.empty() && rescore.empty()) fs::remove_all(work, ignored);
   std::sort(scores.begin(), scores.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
 
   SuiteSummary all = summarize(scores, {0, 1}), held_out = summarize(scores, {1}), fit_half = summarize(scores, {0});
