@@ -94,8 +94,10 @@ void thermal_and_power(const RuleInputs& in, const GpuFeatures& g, Collector& c)
     // (a job stepping up draws more power, and is expected to be hotter).
     double expected = fit->second.intercept + fit->second.slope * *g.lagged_power_watts;
     if (*g.temperature_celsius >= expected + kThermalExcessCelsius) {
+      // Corroborating only (1): a fit of a few minutes misses load changes
+      // it has not seen (a step up, another board's time constant).
       c.add("thermal", subject, "gpu.temperature_celsius", *g.temperature_celsius, expected,
-            expected + kThermalExcessCelsius, 2, 0, gpu_key(g) + "/temperature");
+            expected + kThermalExcessCelsius, 1, 0, gpu_key(g) + "/temperature");
     }
   }
   bool capped = g.enforced_limit_watts && g.default_limit_watts &&

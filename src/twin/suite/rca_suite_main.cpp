@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
   app.add_option("--scenarios", folders, "folders of labelled scenarios (*.toml)");
   app.add_option("--nvml", nvml, "the simulated libnvidia-ml.so.1");
   app.add_option("--jobs", jobs, "scenarios replayed at once (one process each)")->check(CLI::PositiveNumber);
-  app.add_option("--only", only, "only scenarios whose name contains this");
+  app.add_option("--only", only, "only scenarios whose name contains one of these (comma-separated)");
   app.add_option("--markdown", markdown, "write the result tables to this file");
   app.add_flag("--assert", assert_bars, "exit 1 unless the issue's bars hold on the whole suite");
   app.add_flag("--fit", fit, "fit the confidence calibration on the fitting half and print it");
@@ -110,7 +110,14 @@ int main(int argc, char** argv) {
   std::vector<fs::path> scenarios;
   for (const auto& folder : folders) {
     for (const auto& entry : fs::directory_iterator(folder)) {
-      if (entry.path().extension() == ".toml" && entry.path().stem().string().find(only) != std::string::npos) {
+      std::string stem = entry.path().stem().string();
+      bool chosen = only.empty();
+      for (std::size_t start = 0; !only.empty() && start <= only.size();) {
+        std::size_t comma = std::min(only.find(',', start), only.size());
+        if (comma > start && stem.find(only.substr(start, comma - start)) != std::string::npos) chosen = true;
+        start = comma + 1;
+      }
+      if (entry.path().extension() == ".toml" && chosen) {
         scenarios.push_back(entry.path());
       }
     }
