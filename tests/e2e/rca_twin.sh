@@ -29,7 +29,13 @@ assert 0 < f["confidence"] <= 1, f["confidence"]
 assert any(e["signal"] == "gpu.power_limit_watts.enforced" and e["value"] < e["baseline"] for e in f["evidence"]), f["evidence"]
 assert "external" in f["action"], f["action"]
 PY
-curl -fsS "$URL/metrics" | grep -q '^ainode_rca_findings_total{cause="power_cap"} 1' || fail "ainode_rca_findings_total does not count it"
-curl -fsS "$URL/metrics" | grep -q '^ainode_rca_open_findings{cause="power_cap",gpu="4"} 1' || fail "no open finding on GPU 4"
+# The metrics of a cycle are rendered before RCA reads that cycle: the next snapshot counts the finding.
+for _ in $(seq 1 50); do
+  curl -fsS "$URL/metrics" >"$WORK_DIR/m.prom"
+  grep -q '^ainode_rca_findings_total{cause="power_cap"} 1' "$WORK_DIR/m.prom" && break
+  sleep 0.1
+done
+grep -q '^ainode_rca_findings_total{cause="power_cap"} 1' "$WORK_DIR/m.prom" || fail "ainode_rca_findings_total does not count it"
+grep -q '^ainode_rca_open_findings{cause="power_cap",gpu="4"} 1' "$WORK_DIR/m.prom" || fail "no open finding on GPU 4"
 curl -fsS "$URL/v1/events/recent" | grep -q '"type":"rca_finding"' || fail "no rca_finding event"
 echo "rca: power_cap on GPU 4 found, counted and published"
