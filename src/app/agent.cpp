@@ -9,6 +9,7 @@
 
 #include "aiops/risk_tracker.hpp"
 #include "ainode/build_info.hpp"
+#include "aiops/rca_engine.hpp"
 #include "app/builtin_collectors.hpp"
 #include "app/control_actions.hpp"
 #include "app/cycle_history.hpp"
@@ -197,6 +198,12 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   add_reload_targets(reloader, control, builder);
   register_builtin_control_actions(control, reloader, events);
 
+  // Root-cause analysis (docs/rca.md): reads each snapshot and the bus
+  // events it needs, publishes rca_finding events, serves /v1/rca.
+  aiops::RcaEngine rca({}, [&events](EventDraft draft) { events.publish(std::move(draft)); });
+  auto rca_subscription = events.subscribe([&rca](const EventPtr& event) { rca.on_event(*event); });
+  builder.add_contributor([&](MetricSet& out) { rca.add_metrics(out); });
+
   FailureLog failure_log;
   SnapshotEventDeriver event_deriver;
   // NVML's XIDs reach a snapshot up to an interval after the kernel logged them.
@@ -226,6 +233,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
                         model_efficiency.observe(*snapshot);
                         pod_events.observe(*snapshot);
                         history.observe(*snapshot);
+                        rca.observe(*snapshot);
                         data_plane.append(std::move(snapshot));
                       });
 
@@ -250,6 +258,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   register_diagnose_action(control, store, risk, kernel_xids);
   routes.gpu_annotators.push_back([&risk](nlohmann::json& gpu) { risk.annotate_gpu(gpu); });
   routes.json_views["/v1/history"] = [&history](const HttpRequest&) { return history.to_json(); };
+  routes.json_views["/v1/rca"] = [&rca](const HttpRequest&) { return rca.to_json(); };
   HttpServer server(http_options, [&] {
     routes.server = &server;
     return make_routes(store, routes);

@@ -7,6 +7,7 @@
 #include "app/data_plane.hpp"
 #include "aiops/risk_tracker.hpp"
 #include "app/pod_events.hpp"
+#include "aiops/rca_engine.hpp"
 #include "app/self_metrics.hpp"
 #include "control/control_metrics.hpp"
 #include "efficiency/model_efficiency.hpp"
@@ -34,6 +35,7 @@ std::vector<CatalogueEntry> metric_catalogue() {
   for (const MetricDesc* desc : risk_metric_descriptors()) entries.push_back({"risk", desc});
   for (const MetricDesc* desc : pod_event_metric_descriptors()) entries.push_back({"kubelet_pods", desc});
   for (const MetricDesc* desc : ModelEfficiency::descriptors()) entries.push_back({"efficiency", desc});
+  for (const MetricDesc* desc : aiops::rca_metric_descriptors()) entries.push_back({"rca", desc});
   return entries;
 }
 

@@ -7,7 +7,7 @@
 
 namespace ainode {
 
-inline constexpr std::array<std::string_view, 27> kEventTypes{
+inline constexpr std::array<std::string_view, 28> kEventTypes{
     "gpu_xid",
     "gpu_throttle_start",
     "gpu_throttle_end",
@@ -34,6 +34,7 @@ inline constexpr std::array<std::string_view, 27> kEventTypes{
     "container_oom_killed",
     "pod_evicted",
     "pod_rescheduled",
+    "rca_finding",
     "events_lost",  // sent on a stream only, never published on the bus
 };
 
