@@ -62,7 +62,12 @@ TEST(SuiteScoring, TooEarlyTooLateOrMissingIsAMiss) {
 TEST(SuiteScoring, HostCausesAreAboutTheNodeAndPodCausesAboutThePod) {
   ScenarioOutcome o;
   o.labels = {label(Cause::disk_io, std::nullopt, 50, 150), label(Cause::pod_eviction, std::nullopt, 60, 200, "uid-1")};
-  o.pods = {PodSpec{"ml", "trainer-0", "uid-1", "main", {0}}};
+  PodSpec pod;
+  pod.namespace_name = "ml";
+  pod.name = "trainer-0";
+  pod.uid = "uid-1";
+  pod.gpus = {0};
+  o.pods = {pod};
   o.findings = {finding("disk_io", 0, 55), finding("disk_io", std::nullopt, 56),
                 finding("pod_eviction", std::nullopt, 61, 0.9, "trainer-0")};
   ScenarioScore s = score_scenario(o);
