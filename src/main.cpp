@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command_line.command == Command::events) return run_events_command(command_line.events);
+  if (command_line.command == Command::policy_plan) return run_policy_plan(command_line.policy_plan);
   if (command_line.command == Command::policy_check) {
     return run_policy_check(command_line.policy_check, std::cout, std::cerr);
   }

@@ -9,6 +9,7 @@
 #include "app/builtin_collectors.hpp"
 #include "app/control_actions.hpp"
 #include "app/data_plane.hpp"
+#include "app/policy_actions.hpp"
 #include "app/routes.hpp"
 #include "app/snapshot_builder.hpp"
 #include "app/snapshot_store.hpp"
@@ -158,6 +159,18 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   ConfigReloader reloader(settings, config, std::move(loader));
   add_reload_targets(reloader, control, builder);
   register_builtin_control_actions(control, reloader, events);
+  PolicyController policies(policy_controller_options(config, fs, resolve_state_dir(config.state.dir).path),
+                            make_driver_backend(config.gpu.nvml_library, config.path.sysfs), events, control);
+  builder.add_contributor([&](MetricSet& out) { policies.add_metrics(out); });
+  register_policy_control_actions(control, policies);
+  reloader.add_target({{"policy.dir", "power.node_envelope_watts"}, [&policies](const Config& next) {
+                         std::string dir = next.policy.dir;
+                         auto watts = next.power.node_envelope_watts;
+                         return std::function<void()>([&policies, dir, watts] {
+                           policies.set_directory(dir);  // re-read on every reload, changed or not
+                           policies.set_envelope_watts(watts > 0 ? std::optional<double>(static_cast<double>(watts)) : std::nullopt);
+                         });
+                       }});
 
   FailureLog failure_log;
   SnapshotEventDeriver event_deriver;
@@ -168,6 +181,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
                         auto snapshot = builder.build(std::move(cycle));
                         store.publish(snapshot);
                         for (auto& event : event_deriver.derive(*snapshot)) events.publish(std::move(event));
+                        policies.observe(*snapshot);
                         data_plane.append(std::move(snapshot));
                       });
 
@@ -186,6 +200,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
       EventStreamOptions{config.events.heartbeat_interval, static_cast<std::size_t>(config.events.client_queue_bytes),
                          config.events.write_timeout};
   routes.control = &control;
+  routes.json_views["/v1/policies"] = [&policies](const HttpRequest&) { return policies.view(); };
   // /v1/status shows the server's web config state: the routes get the
   // server they are handed to (only its address is taken here).
   routes.buffer = data_plane.buffer();
@@ -231,6 +246,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   events.publish(EventDraft{"agent_stopping", Severity::info, {}, "ainode is shutting down", {{"signal", received}}});
   server.stop();
   scheduler.stop();
+  policies.stop();  // after the last cycle: put back every setting the engine changed
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "app/self_metrics.hpp"
 #include "control/control_metrics.hpp"
 #include "events/event_metrics.hpp"
+#include "policy/policy_controller.hpp"
 
 namespace ainode {
 
@@ -24,6 +25,7 @@ std::vector<CatalogueEntry> metric_catalogue() {
   for (const MetricDesc* desc : event_metric_descriptors()) entries.push_back({"events", desc});
   for (const MetricDesc* desc : control_metric_descriptors()) entries.push_back({"control", desc});
   for (const MetricDesc* desc : data_plane_metric_descriptors()) entries.push_back({"dataplane", desc});
+  for (const MetricDesc* desc : policy_metric_descriptors()) entries.push_back({"policy", desc});
   return entries;
 }
 

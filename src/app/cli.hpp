@@ -5,11 +5,12 @@
 
 #include "app/events_command.hpp"
 #include "app/policy_command.hpp"
+#include "app/policy_plan_command.hpp"
 #include "config/settings.hpp"
 
 namespace ainode {
 
-enum class Command { run, config_show, catalogue, events, audit, policy_check, exit };
+enum class Command { run, config_show, catalogue, events, audit, policy_check, policy_plan, exit };
 
 struct CommandLine {
   Command command = Command::run;
@@ -21,6 +22,7 @@ struct CommandLine {
   std::string audit_since;      // `ainode audit --since 1h`
   bool audit_json = false;
   PolicyCheckOptions policy_check;  // `ainode policy check FILE…`
+  PolicyPlanOptions policy_plan;    // `ainode policy plan [--url] [--json]`
 };
 
 CommandLine parse_command_line(int argc, const char* const* argv, const std::vector<Setting>& settings);

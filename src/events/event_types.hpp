@@ -7,7 +7,7 @@
 
 namespace ainode {
 
-inline constexpr std::array<std::string_view, 20> kEventTypes{
+inline constexpr std::array<std::string_view, 24> kEventTypes{
     "gpu_xid",
     "gpu_throttle_start",
     "gpu_throttle_end",
@@ -27,6 +27,10 @@ inline constexpr std::array<std::string_view, 20> kEventTypes{
     "agent_started",
     "agent_stopping",
     "web_config_reloaded",
+    "policy_action",
+    "policy_restored",
+    "policy_conflict",
+    "policy_file_invalid",
     "events_lost",  // sent on a stream only, never published on the bus
 };
 
