@@ -4,7 +4,9 @@
 # simulated NVML (docs/twin.md: a model, not a measurement of a real GPU).
 # Two runs of the same scenario timeline (the simulator's time starts at
 # the agent's nvmlInit), BENCH_POLICY_SECONDS each (default 120): energy is
-# the GPUs' ainode_gpu_energy_joules_total over the run, throughput the
+# the GPUs' ainode_gpu_energy_joules_total over the run (read every cycle with
+# --gpu.slow-read-interval 0, sampled at its start
+# and end, so the policy's for: delay is inside the figure), throughput the
 # workload progress the twin reports (its state file). Prints a Markdown
 # section for bench/RESULTS.md.
 set -euo pipefail
@@ -81,20 +83,31 @@ run() {
   AINODE_NVML_SIM_SCENARIO="$TMP/mixed.toml" AINODE_NVML_SIM_STATE_FILE="$TMP/$name.state" \
     "$BUILD/ainode" --web.listen-address "127.0.0.1:$port" --collect.disable-defaults --collector.gpu --no-gpu.enable-amd \
     --gpu.nvml-library "$BUILD/nvml_sim/libnvidia-ml.so.1" --collect.interval 1s \
-    --policy.dir "$dir" --state.dir "$TMP/state-$name" >"$TMP/$name.log" 2>&1 &
+    --gpu.slow-read-interval 0 --policy.dir "$dir" --state.dir "$TMP/state-$name" >"$TMP/$name.log" 2>&1 &
   PIDS+=($!)
   local pid=$!
-  for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port/metrics" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 100); do [ -s "$TMP/$name.state" ] && curl -fsS -o /dev/null "http://127.0.0.1:$port/metrics" 2>/dev/null && break; sleep 0.1; done
+  # The counters as the run starts and ends: energy (the driver's counter
+  # does not start at 0) and progress are deltas.
+  sample() {
+    curl -fsS "http://127.0.0.1:$port/metrics" >"$TMP/$name.$1.prom"
+    cp "$TMP/$name.state" "$TMP/$name.$1.json"
+  }
+  sample start
   sleep "$SECONDS_PER_RUN"
-  curl -fsS "http://127.0.0.1:$port/metrics" >"$TMP/$name.prom"
-  cp "$TMP/$name.state" "$TMP/$name.final.json"
+  sample end
   kill -TERM "$pid"
   wait "$pid" || true
-  python3 - "$TMP/$name.prom" "$TMP/$name.final.json" <<'PY'
-import json, re, sys
-joules = sum(float(l.split()[-1]) for l in open(sys.argv[1]) if l.startswith("ainode_gpu_energy_joules_total{"))
-state = json.load(open(sys.argv[2]))
-print(joules, sum(g["progress_total"] for g in state["gpus"]), state["time"])
+  python3 - "$TMP/$name" <<'PY'
+import json, sys
+def joules(path):
+    return sum(float(l.split()[-1]) for l in open(path) if l.startswith("ainode_gpu_energy_joules_total{"))
+def state(path):
+    s = json.load(open(path))
+    return sum(g["progress_total"] for g in s["gpus"]), s["time"]
+base = sys.argv[1]
+(p0, t0), (p1, t1) = state(base + ".start.json"), state(base + ".end.json")
+print(joules(base + ".end.prom") - joules(base + ".start.prom"), p1 - p0, t1 - t0)
 PY
 }
 
@@ -103,7 +116,8 @@ read -r pol_j pol_p pol_t < <(run policy "$TMP/policies")
 python3 - "$base_j" "$base_p" "$base_t" "$pol_j" "$pol_p" "$pol_t" "$SECONDS_PER_RUN" <<'PY'
 import sys
 bj, bp, bt, pj, pp, pt, secs = map(float, sys.argv[1:])
-# Normalise to the same simulated duration (the runs end within a fraction of a second of each other).
+# Per second of simulated time (the samples are taken about a second apart
+# from the HTTP reads; the state file is rewritten each simulated second).
 bj, bp, pj, pp = bj / bt, bp / bt, pj / pt, pp / pt
 print(f"- mixed 8×H100 twin workload (2 idle, 2 at 45% demand, 4 training at 90%), {secs:.0f} s per run, 1 s cycles")
 print(f"- no policy: {bj:.0f} W mean GPU power, {bp:.1f} progress units/s")
