@@ -378,7 +378,7 @@ void PolicyController::recover_previous_run(const PolicyCycle& cycle) {
         count(record.profile, record.knob, "restored");
         publish("policy_restored", record.profile, gpu->index, gpu->uuid, record.knob, "enforce",
                 setting_json(GpuSetting::power(current)), setting_json(record.original), "restored",
-                "found at the original setting after an unclean stop (the driver reset it); nothing to change");
+                "already at the original setting after an unclean stop (reset by the driver or by hand); nothing to change");
         continue;
       }
       auto check = check_power_ownership(record, current, gpu->default_limit_watts, identity_changed(record, cycle));

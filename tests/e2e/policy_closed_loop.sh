@@ -120,8 +120,11 @@ wait_until 40 grep -q '"gpu":1,"call":"nvmlDeviceSetPowerManagementLimit","argum
 [ "$(calls_with "$CALLS" '"gpu":1,')" = 2 ] || fail "GPU 1: expected exactly cap + lift, got $(grep '"gpu":1,' "$CALLS")"
 restored_event() { curl -fsS "$AGENT_URL/v1/events/recent" | grep -q '"type":"policy_restored"'; }
 wait_until 5 restored_event || fail "no policy_restored event"
+curl -fsS "$AGENT_URL/metrics" >"$WORK_DIR/loop.prom"
 grep -q 'ainode_policy_actions_total{profile="max-250w-when-light",action="power_limit",result="applied"}' \
-  <(curl -fsS "$AGENT_URL/metrics") || fail "ainode_policy_actions_total missing"
+  "$WORK_DIR/loop.prom" || fail "ainode_policy_actions_total missing"
+promtool check metrics <"$WORK_DIR/loop.prom" || fail "promtool check metrics with the policy series"
+"$AINODE_BINARY" policy plan --url "$AGENT_URL" | grep -q "max-250w-when-light (enforce" || fail "ainode policy plan"
 kill -TERM "$AGENT_PID"
 wait "$AGENT_PID" || true
 tail -1 "$CALLS" | grep -q '"gpu":0,"call":"nvmlDeviceSetPowerManagementLimit","arguments":{"limit":700000},"return":0' ||
