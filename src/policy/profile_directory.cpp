@@ -23,6 +23,16 @@ bool is_profile_file(const fs::directory_entry& entry) {
 
 }  // namespace
 
+nlohmann::json profile_error_json(const ProfileError& e) {
+  return {{"file", e.file}, {"line", e.line}, {"key", e.key}, {"message", e.message}, {"text", format_profile_error(e)}};
+}
+
+nlohmann::json file_status_json(const ProfileFileStatus& status) {
+  nlohmann::json errors = nlohmann::json::array();
+  for (const auto& e : status.errors) errors.push_back(profile_error_json(e));
+  return {{"file", status.file}, {"ok", status.ok}, {"profiles", status.profiles}, {"errors", errors}};
+}
+
 ProfileDirectory::ProfileDirectory(std::string directory) : directory_(std::move(directory)) {}
 
 ProfileDirectoryScan ProfileDirectory::scan(bool force, const std::vector<GpuPowerConstraints>& devices) {

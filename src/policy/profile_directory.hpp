@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "policy/profile.hpp"
 #include "policy/profile_validation.hpp"
 
@@ -30,6 +32,11 @@ struct ProfileDirectoryScan {
   std::vector<ProfileError> new_errors;  // errors first seen in this scan (to log and publish once)
   std::string directory_error;           // the directory itself cannot be read
 };
+
+// {"file","line","key","message","text"} and {"file","ok","profiles","errors"}
+// for /v1/policies, the reload answer and the policy_file_invalid event.
+nlohmann::json profile_error_json(const ProfileError& error);
+nlohmann::json file_status_json(const ProfileFileStatus& status);
 
 class ProfileDirectory {
  public:
