@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   if (command_line.command == Command::events) return run_events_command(command_line.events);
   if (command_line.command == Command::diagnose) return run_diagnose_command(command_line.diagnose);
   if (command_line.command == Command::tui) return tui::run_tui(command_line.tui);
+  if (command_line.command == Command::policy_plan) return run_policy_plan(command_line.policy_plan);
   if (command_line.command == Command::policy_check) {
     return run_policy_check(command_line.policy_check, std::cout, std::cerr);
   }

@@ -16,6 +16,7 @@
 #include "app/data_plane.hpp"
 #include "app/diagnose_action.hpp"
 #include "app/pod_events.hpp"
+#include "app/policy_actions.hpp"
 #include "app/routes.hpp"
 #include "app/snapshot_builder.hpp"
 #include "app/snapshot_store.hpp"
@@ -197,6 +198,18 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   ConfigReloader reloader(settings, config, std::move(loader));
   add_reload_targets(reloader, control, builder);
   register_builtin_control_actions(control, reloader, events);
+  PolicyController policies(policy_controller_options(config, fs, resolve_state_dir(config.state.dir).path),
+                            make_driver_backend(config.gpu.nvml_library, config.path.sysfs), events, control);
+  builder.add_contributor([&](MetricSet& out) { policies.add_metrics(out); });
+  register_policy_control_actions(control, policies);
+  reloader.add_target({{"policy.dir", "power.node_envelope_watts"}, [&policies](const Config& next) {
+                         std::string dir = next.policy.dir;
+                         auto watts = next.power.node_envelope_watts;
+                         return std::function<void()>([&policies, dir, watts] {
+                           policies.set_directory(dir);  // re-read on every reload, changed or not
+                           policies.set_envelope_watts(watts > 0 ? std::optional<double>(static_cast<double>(watts)) : std::nullopt);
+                         });
+                       }});
 
   // Root-cause analysis (docs/rca.md): reads each snapshot and the bus
   // events it needs, publishes rca_finding events, serves /v1/rca.
@@ -234,6 +247,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
                         pod_events.observe(*snapshot);
                         history.observe(*snapshot);
                         rca.observe(*snapshot);
+                        policies.observe(*snapshot);
                         data_plane.append(std::move(snapshot));
                       });
 
@@ -252,6 +266,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
       EventStreamOptions{config.events.heartbeat_interval, static_cast<std::size_t>(config.events.client_queue_bytes),
                          config.events.write_timeout};
   routes.control = &control;
+  routes.json_views["/v1/policies"] = [&policies](const HttpRequest&) { return policies.view(); };
   // /v1/status shows the server's web config state: the routes get the
   // server they are handed to (only its address is taken here).
   routes.buffer = data_plane.buffer();
@@ -302,6 +317,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   events.publish(EventDraft{"agent_stopping", Severity::info, {}, "ainode is shutting down", {{"signal", received}}});
   server.stop();
   scheduler.stop();
+  policies.stop();  // after the last cycle: put back every setting the engine changed
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "events/event_metrics.hpp"
 #include "gpu/kernel_xid_follower.hpp"
 #include "gpu/xid_ledger.hpp"
+#include "policy/policy_controller.hpp"
 
 namespace ainode {
 
@@ -36,6 +37,7 @@ std::vector<CatalogueEntry> metric_catalogue() {
   for (const MetricDesc* desc : pod_event_metric_descriptors()) entries.push_back({"kubelet_pods", desc});
   for (const MetricDesc* desc : ModelEfficiency::descriptors()) entries.push_back({"efficiency", desc});
   for (const MetricDesc* desc : aiops::rca_metric_descriptors()) entries.push_back({"rca", desc});
+  for (const MetricDesc* desc : policy_metric_descriptors()) entries.push_back({"policy", desc});
   return entries;
 }
 

@@ -132,6 +132,11 @@ CommandLine parse_command_line(int argc, const char* const* argv, const std::vec
   auto* max_option = policy_check->add_option("--max-watts", policy_max_watts, "The GPUs' highest power limit (NVML constraint)");
   auto* default_option = policy_check->add_option("--default-watts", policy_default_watts, "The GPUs' default power limit, for \"60%\" limits");
 
+  auto* policy_plan = policy->add_subcommand("plan", "What each profile of a running agent would do now, and why");
+  policy_plan->add_option("--url", result.policy_plan.url, "The agent's address")->capture_default_str();
+  policy_plan->add_flag("--json", result.policy_plan.json, "The agent's /v1/policies document as JSON");
+  policy_plan->add_option("--token-file", result.policy_plan.token_file, "Send this bearer token");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -146,6 +151,7 @@ CommandLine parse_command_line(int argc, const char* const* argv, const std::vec
   if (diagnose->parsed()) result.command = Command::diagnose;
   if (audit->parsed()) result.command = Command::audit;
   if (tui->parsed()) result.command = Command::tui;
+  if (policy_plan->parsed()) result.command = Command::policy_plan;
   if (policy_check->parsed()) {
     result.command = Command::policy_check;
     if (gpus_option->count() > 0) result.policy_check.gpus = policy_gpus;

@@ -6,12 +6,13 @@
 #include "app/diagnose_command.hpp"
 #include "app/events_command.hpp"
 #include "app/policy_command.hpp"
+#include "app/policy_plan_command.hpp"
 #include "config/settings.hpp"
 #include "tui/tui_app.hpp"
 
 namespace ainode {
 
-enum class Command { run, config_show, catalogue, events, audit, policy_check, diagnose, tui, exit };
+enum class Command { run, config_show, catalogue, events, audit, policy_check, policy_plan, diagnose, tui, exit };
 
 struct CommandLine {
   Command command = Command::run;
@@ -25,6 +26,7 @@ struct CommandLine {
   bool audit_json = false;
   PolicyCheckOptions policy_check;  // `ainode policy check FILE…`
   tui::TuiOptions tui;              // `ainode tui`
+  PolicyPlanOptions policy_plan;    // `ainode policy plan [--url] [--json]`
 };
 
 CommandLine parse_command_line(int argc, const char* const* argv, const std::vector<Setting>& settings);

@@ -131,7 +131,8 @@ nlohmann::json web_status_json(const WebConfigStatus& web) {
 const std::vector<std::string_view>& builtin_routes() {
   static const std::vector<std::string_view> routes = {"/",         "/healthz", "/readyz",  "/status", "/v1/status",
                                                        "/v1/gpus",  "/v1/rdma", "/v1/pods", "/v1/dri", "/v1/query_range",
-                                                       "/v1/events", "/v1/events/recent", "/v1/history", "/v1/rca"};
+                                                       "/v1/events", "/v1/events/recent", "/v1/history", "/v1/rca",
+                                                       "/v1/policies"};
   return routes;
 }
 

@@ -139,6 +139,12 @@ struct StateConfig {
   std::string dir;
 };
 
+// Efficiency profiles (docs/policies.md): every *.yaml / *.yml in `dir`,
+// re-read when they change and on reload. A missing directory = no profiles.
+struct PolicyConfig {
+  std::string dir = "/etc/ainode/policies";
+};
+
 // The control API (/v1/control/*): loopback only unless allow_remote, and
 // then only with the token or a verified client certificate.
 struct ControlConfig {
@@ -214,6 +220,7 @@ struct Config {
   WebConfig web;
   StateConfig state;
   ControlConfig control;
+  PolicyConfig policy;
   EventsConfig events;
   PathConfig path;
   CollectConfig collect;

@@ -415,6 +415,10 @@ std::vector<Setting> make_settings(const std::vector<CollectorSwitch>& collector
                     [](Config& c) -> std::string& { return c.network.device_exclude; }),
       integer_setting("power.node_envelope_watts", "Node power budget in watts (0 = none).",
                       [](Config& c) -> std::int64_t& { return c.power.node_envelope_watts; }, 0, 1'000'000),
+      string_setting("policy.dir",
+                     "Directory of efficiency profiles (*.yaml, *.yml), re-read when they change and on reload; "
+                     "missing = no profiles.",
+                     [](Config& c) -> std::string& { return c.policy.dir; }),
       bool_setting("control.allow_remote",
                    "Accept control requests (/v1/control/*) from non-loopback peers, with the token or a client "
                    "certificate.",

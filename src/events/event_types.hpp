@@ -7,7 +7,7 @@
 
 namespace ainode {
 
-inline constexpr std::array<std::string_view, 28> kEventTypes{
+inline constexpr std::array<std::string_view, 32> kEventTypes{
     "gpu_xid",
     "gpu_throttle_start",
     "gpu_throttle_end",
@@ -35,6 +35,10 @@ inline constexpr std::array<std::string_view, 28> kEventTypes{
     "pod_evicted",
     "pod_rescheduled",
     "rca_finding",
+    "policy_action",
+    "policy_restored",
+    "policy_conflict",
+    "policy_file_invalid",
     "events_lost",  // sent on a stream only, never published on the bus
 };
 
