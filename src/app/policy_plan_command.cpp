@@ -1,20 +1,14 @@
 #include "app/policy_plan_command.hpp"
 
-#include <curl/curl.h>
-
 #include <iostream>
+#include <memory>
 #include <sstream>
 
-#include "control/token_file.hpp"
+#include "client/agent_client.hpp"
 
 namespace ainode {
 
 namespace {
-
-std::size_t on_body_bytes(char* data, std::size_t size, std::size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
 
 // "power_limit 250W, locked_clocks 900-1410MHz"
 std::string settings_text(const nlohmann::json& settings) {
@@ -113,40 +107,24 @@ std::string format_policy_plan(const nlohmann::json& policies) {
 }
 
 int run_policy_plan(const PolicyPlanOptions& options) {
-  std::string token;
-  if (!options.token_file.empty()) {
-    try {
-      token = read_token_file(options.token_file);
-    } catch (const std::exception& error) {
-      std::cerr << "ainode policy plan: " << error.what() << "\n";
-      return 2;
-    }
+  AgentClientOptions client_options;
+  client_options.url = options.url;
+  client_options.token_file = options.token_file;
+  std::unique_ptr<AgentClient> client;
+  try {
+    client = std::make_unique<AgentClient>(client_options);
+  } catch (const std::exception& error) {
+    std::cerr << "ainode policy plan: " << error.what() << "\n";
+    return 2;
   }
-  std::string base = options.url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  CURL* curl = curl_easy_init();
-  std::string body;
-  std::string url = base + "/v1/policies";
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body_bytes);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-  curl_slist* headers = nullptr;
-  if (!token.empty()) {
-    std::string header = "Authorization: Bearer " + token;
-    headers = curl_slist_append(headers, header.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  }
-  CURLcode code = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  if (code != CURLE_OK) {
-    std::cerr << "ainode policy plan: " << url << ": " << curl_easy_strerror(code) << "\n";
+  std::string url = client->base_url() + "/v1/policies";
+  HttpResult answer = client->get("/v1/policies", std::chrono::seconds(10));
+  if (!answer.error.empty()) {
+    std::cerr << "ainode policy plan: " << url << ": " << answer.error << "\n";
     return 1;
   }
+  long status = answer.status;
+  const std::string& body = answer.body;
   if (status != 200) {
     std::cerr << "ainode policy plan: " << url << " answered " << status
               << (status == 404 ? " (an agent without the policy engine)" : "") << "\n";
