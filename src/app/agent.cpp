@@ -10,6 +10,7 @@
 #include "aiops/risk_tracker.hpp"
 #include "ainode/build_info.hpp"
 #include "aiops/rca_engine.hpp"
+#include "app/agent_process_metrics.hpp"
 #include "app/builtin_collectors.hpp"
 #include "app/control_actions.hpp"
 #include "app/cycle_history.hpp"
@@ -193,6 +194,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   SnapshotBuilder builder(start_time, static_cast<double>(config.power.node_envelope_watts));
   builder.add_contributor([&](MetricSet& out) { add_event_metrics(events, event_streams, out); });
   builder.add_contributor([&](MetricSet& out) { add_control_metrics(control, audit, out); });
+  builder.add_contributor([](MetricSet& out) { add_agent_process_metrics(out); });
   ModelEfficiency model_efficiency(config.app.endpoints, config.app.window);  // tokens per joule (issue 12)
   builder.add_contributor([&](MetricSet& out) { model_efficiency.contribute(out); });
   ConfigReloader reloader(settings, config, std::move(loader));

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "app/agent_process_metrics.hpp"
 #include "app/builtin_collectors.hpp"
 #include "app/data_plane.hpp"
 #include "aiops/risk_tracker.hpp"
@@ -28,6 +29,7 @@ std::vector<CatalogueEntry> metric_catalogue() {
     for (const MetricDesc* desc : collector->describe()) entries.push_back({factory.name, desc});
   }
   for (const MetricDesc* desc : self_metric_descriptors()) entries.push_back({"ainode", desc});
+  for (const MetricDesc* desc : agent_process_metric_descriptors()) entries.push_back({"ainode", desc});
   for (const MetricDesc* desc : event_metric_descriptors()) entries.push_back({"events", desc});
   for (const MetricDesc* desc : control_metric_descriptors()) entries.push_back({"control", desc});
   for (const MetricDesc* desc : data_plane_metric_descriptors()) entries.push_back({"dataplane", desc});

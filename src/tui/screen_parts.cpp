@@ -64,6 +64,9 @@ void add_gpu_table(Page& page, const ScreenContext& context, bool selectable) {
   }
   bool any_risk = false;
   for (const auto& gpu : gpus) any_risk = any_risk || risk_flag(gpu).has_value();
+  // Below 100 columns the risk column would squeeze the names and flags
+  // away; a GPU whose risk asks for action then says so among its flags.
+  bool risk_column = any_risk && context.width >= 100;
   bool u = context.unicode;
   auto widths = fit_columns({{3, 3, false},
                              {8, 16, true},
@@ -73,7 +76,7 @@ void add_gpu_table(Page& page, const ScreenContext& context, bool selectable) {
                              {4, 4, false},
                              {9, 9, false},
                              {7, 7, false},
-                             {any_risk ? std::size_t(10) : 0, any_risk ? std::size_t(10) : 0, false},
+                             {risk_column ? std::size_t(10) : 0, risk_column ? std::size_t(10) : 0, false},
                              {6, 12, true}},
                             context.width);
   auto heading = [&](const char* text, std::size_t column, bool right = false) {
@@ -88,7 +91,7 @@ void add_gpu_table(Page& page, const ScreenContext& context, bool selectable) {
   heading("TEMP", 5, true);
   heading("POWER", 6, true);
   heading("SM", 7, true);
-  if (any_risk) heading("RISK", 8);
+  if (risk_column) heading("RISK", 8);
   heading("FLAGS", 9);
   std::size_t row = 0;
   for (const auto& gpu : gpus) {
@@ -115,11 +118,12 @@ void add_gpu_table(Page& page, const ScreenContext& context, bool selectable) {
     if (!watts) power = "-/" + format_watts(limit);
     page.cell(power, widths[6], Tone::normal, true).add(" ");
     page.cell(format_hertz(number_at(gpu, {"clocks_hertz", "sm"})), widths[7], Tone::normal, true).add(" ");
-    if (any_risk && widths[8]) {
-      auto risk = risk_flag(gpu);
-      page.cell(risk ? risk->text : kAbsent, widths[8], risk ? risk->tone : Tone::dim).add(" ");
-    }
+    auto risk = risk_flag(gpu);
+    if (risk_column && widths[8]) page.cell(risk ? risk->text : kAbsent, widths[8], risk ? risk->tone : Tone::dim).add(" ");
     auto flags = throttle_flags(gpu);
+    if (!risk_column && risk && text_at(gpu, {"risk", "action"}, "none") != "none") {
+      flags.insert(flags.begin(), Flag{"risk:" + text_at(gpu, {"risk", "action"}), risk->tone});
+    }
     if (flags.empty()) page.add("ok", Tone::good);
     for (const auto& flag : flags) page.add(flag.text, flag.tone).add(" ");
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "tui/json_read.hpp"
+#include "tui/metric_frame.hpp"
 #include "tui/screen_parts.hpp"
 #include "tui/screens.hpp"
 #include "tui/text_fit.hpp"
@@ -75,6 +76,18 @@ void add_collectors(Page& page, const ScreenContext& context) {
   page.line().add("collection ", Tone::dim).add(format_seconds(cycle));
   if (cycle && interval > 0) page.add(fmt::format(" per {} cycle ({:.1f}% of the interval)", format_seconds(interval), *cycle / interval * 100), Tone::dim);
   page.add("  snapshot #" + format_count(number_at(status, {"snapshot", "sequence"})), Tone::dim);
+  // The agent's own cost (ainode_agent_*): CPU share of one core between the
+  // last two scrapes, resident memory, threads, descriptors.
+  const auto& agent = context.agent;
+  auto cpu = counter_rate(agent.previous_metrics, agent.metrics, "ainode_agent_cpu_seconds_total");
+  auto rss = sample_value(agent.metrics, "ainode_agent_resident_memory_bytes");
+  if (cpu || rss) {
+    page.line().add("agent ", Tone::dim).add(cpu ? format_percent(*cpu) + " of a core" : "cpu ?");
+    page.add("  rss " + format_bytes(rss) + "  threads " +
+                 format_count(sample_value(agent.metrics, "ainode_agent_threads")) + "  fds " +
+                 format_count(sample_value(agent.metrics, "ainode_agent_open_fds")),
+             Tone::dim);
+  }
   auto widths = fit_columns({{12, 14, false}, {7, 7, false}, {8, 9, false}, {6, 7, false}, {10, 60, true}}, context.width);
   const char* headings[] = {"COLLECTOR", "STATE", "DURATION", "ERRORS", "LAST ERROR"};
   page.line();
