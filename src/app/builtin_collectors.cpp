@@ -29,6 +29,7 @@ const std::vector<CollectorFactory>& builtin_collectors() {
        [](const Config&, const SharedSources&) { return std::make_unique<CpuCollector>(); }},
       {"loadavg", "Load averages", true, [](const Config&, const SharedSources&) { return std::make_unique<LoadavgCollector>(); }},
       {"time", "Uptime and wall clock", true, [](const Config&, const SharedSources&) { return std::make_unique<TimeCollector>(); }},
+      {"uname", "Host name and kernel release", true, [](const Config&, const SharedSources&) { return std::make_unique<UnameCollector>(); }},
       {"memory", "Memory, swap, paging", true, [](const Config&, const SharedSources&) { return std::make_unique<MemoryCollector>(); }},
       {"pressure", "Pressure stall information (PSI)", true,
        [](const Config&, const SharedSources&) { return std::make_unique<PressureCollector>(); }},

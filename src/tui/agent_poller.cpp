@@ -17,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 const std::vector<std::string_view> kMetricPrefixes = {
     "ainode_network_",   "ainode_tcp_",        "ainode_disk_",       "ainode_filesystem_", "ainode_infiniband_",
     "ainode_node_power", "ainode_node_energy", "ainode_cpu_package_", "ainode_hwmon_power", "ainode_bmc_",
-    "ainode_gpu_energy", "ainode_process_",    "ainode_model_",      "ainode_agent_"};
+    "ainode_gpu_energy", "ainode_process_",    "ainode_model_",      "ainode_agent_",      "ainode_node_info"};
 
 void store(Endpoint& endpoint, const HttpResult& result) {
   if (result.ok()) {

@@ -2,6 +2,7 @@
 // and the outcome of the last action; the help pages; the no-agent page.
 #include <fmt/format.h>
 
+#include "tui/metric_frame.hpp"
 #include "tui/json_read.hpp"
 #include "tui/screens.hpp"
 #include "tui/text_fit.hpp"
@@ -62,6 +63,11 @@ const ScreenInfo kScreens[kScreenCount] = {
 void add_title(Page& page, const ScreenContext& context) {
   const AgentState& agent = context.agent;
   page.line().add("ainode", Tone::heading).add(" ");
+  // The node's host name (ainode_node_info, the uname collector) first: it
+  // is what tells two SSH sessions on two nodes apart.
+  if (const ExpositionSample* node = find_sample(agent.metrics, "ainode_node_info")) {
+    if (const std::string* hostname = node->label("hostname")) page.add(*hostname + " ", Tone::heading);
+  }
   page.add(agent.url, Tone::accent);
   if (agent.connected && agent.status.status == EndpointStatus::ok) {
     const auto& body = agent.status.body;

@@ -104,6 +104,10 @@ int Terminal::attributes(Tone tone) const {
 
 void Terminal::draw(const Page& page) {
   erase();
+  // A resize reflows the terminal's own copy of the screen (tmux, xterm), so
+  // sending only the differences would leave fragments of the old frame.
+  if (repaint_all_) clearok(curscr, TRUE);
+  repaint_all_ = false;
   int rows = LINES;
   int row = 0;
   for (const auto& line : page.lines()) {
@@ -136,7 +140,10 @@ Key Terminal::read_key(int timeout_ms) {
       case KEY_ENTER: key.kind = Key::Kind::enter; break;
       case KEY_BTAB: key.kind = Key::Kind::back_tab; break;
       case KEY_BACKSPACE: key.kind = Key::Kind::backspace; break;
-      case KEY_RESIZE: key.kind = Key::Kind::resize; break;
+      case KEY_RESIZE:
+        key.kind = Key::Kind::resize;
+        repaint_all_ = true;
+        break;
       default: break;
     }
     return key;

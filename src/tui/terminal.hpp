@@ -40,6 +40,7 @@ class Terminal {
   bool unicode_ = false;
   ColorMode color_mode_ = ColorMode::none;
   bool open_ = false;
+  bool repaint_all_ = false;  // after a resize: what the terminal shows is not what ncurses thinks
 };
 
 }  // namespace ainode::tui

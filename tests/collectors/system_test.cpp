@@ -4,6 +4,7 @@
 #include "collectors/system/loadavg_parser.hpp"
 #include "collectors/system/system_collectors.hpp"
 #include "core/text.hpp"
+#include "temp_tree.hpp"
 
 using namespace ainode;
 using namespace ainode::testing;
@@ -34,4 +35,16 @@ TEST(SystemCollectors, Fixture) {
   auto t = collect_once(time);
   EXPECT_EQ(t.value("ainode_uptime_seconds"), 86400.5);
   EXPECT_GT(*t.value("ainode_time_seconds"), 1.7e9);
+}
+
+TEST(SystemCollectors, UnameNamesTheNodeFromProcfs) {
+  UnameCollector uname;
+  auto u = collect_once(uname);
+  EXPECT_EQ(u.value("ainode_node_info", {{"hostname", "gpu-node-07"}, {"kernel_release", "6.1.0-28-amd64"},
+                                         {"os_type", "Linux"}}),
+            1.0);
+  // A procfs without sys/kernel (a minimal fixture): no series, not an empty name.
+  ainode::testing::TempTree empty;
+  auto none = collect_once(uname, HostFs(empty.path() / "proc", empty.path() / "sys", empty.path() / "rootfs"));
+  EXPECT_EQ(none.count("ainode_node_info"), 0u);
 }

@@ -26,7 +26,31 @@ cat >"$WORK_DIR/ainode.toml" <<TOML
 [app]
 window = "20s"
 endpoints = [{ url = "http://127.0.0.1:$model_port/metrics", gpus = ["7"] }]
+
+[policy]
+dir = "$WORK_DIR/policies"
 TOML
+# One enforced profile (on the simulated NVML) so the policy panels have data:
+# GPU 2 runs at about 10% in this scenario and gets a 500 W cap.
+mkdir -p "$WORK_DIR/policies"
+cat >"$WORK_DIR/policies/cap-light.yaml" <<'YAML'
+apiVersion: ainode.io/v1
+kind: EfficiencyProfile
+metadata:
+  name: cap-light-gpu-2
+spec:
+  mode: enforce
+  selector:
+    gpus: [2]
+  when:
+    - signal: gpu.utilization
+      window: 3s
+      avg_below: 0.5
+  for: 3s
+  cooldown: 30s
+  then:
+    power_limit: 500W
+YAML
 # The twin's agent inherits these (flags > AINODE_* env > file).
 AINODE_CONFIG="$WORK_DIR/ainode.toml" AINODE_STATE_DIR="$WORK_DIR/state" AINODE_POWER_NODE_ENVELOPE_WATTS=6000 \
   AINODE_REMOTE_WRITE_URL="http://127.0.0.1:$receiver_port/api/v1/write" AINODE_REMOTE_WRITE_MIN_BACKOFF=100ms \

@@ -60,6 +60,8 @@ golden() {
   local name=$1 lines=${2:-1000}
   pane | head -n "$lines" | mask >"$WORK_DIR/$name.txt"
   if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+    sleep 1  # past any repaint in flight
+    pane | head -n "$lines" | mask >"$WORK_DIR/$name.txt"
     cp "$WORK_DIR/$name.txt" "$GOLDEN_DIR/$name.txt"
     echo "updated $GOLDEN_DIR/$name.txt"
     return 0
