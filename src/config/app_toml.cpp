@@ -4,24 +4,14 @@
 
 #include "config/remote_write_toml.hpp"
 #include "config/settings.hpp"
+#include "config/toml_node_reader.hpp"
 #include "core/text.hpp"
 
 namespace ainode {
 
 namespace {
 
-struct AppEndpointReader {
-  const std::string& file;
-
-  [[noreturn]] void fail(const toml::node& node, const std::string& what) const {
-    throw ConfigError(file + ":" + std::to_string(node.source().begin.line) + ": app.endpoints: " + what);
-  }
-
-  std::string string_of(const toml::node& node, std::string_view key) const {
-    if (!node.is_string()) fail(node, std::string(key) + ": expected a string");
-    return *node.value<std::string>();
-  }
-
+struct AppEndpointReader : TomlNodeReader {
   AppEndpoint read(const toml::node& node) const {
     AppEndpoint endpoint;
     if (node.is_string()) {
@@ -59,7 +49,7 @@ struct AppEndpointReader {
 }  // namespace
 
 std::vector<AppEndpoint> parse_app_endpoints(const toml::array& array, const std::string& file) {
-  AppEndpointReader reader{file};
+  AppEndpointReader reader{{file, "app.endpoints"}};
   std::vector<AppEndpoint> endpoints;
   std::set<std::string> urls;
   for (const auto& node : array) {

@@ -3,28 +3,13 @@
 #include <set>
 
 #include "config/settings.hpp"
+#include "config/toml_node_reader.hpp"
 
 namespace ainode {
 
 namespace {
 
-struct EndpointReader {
-  const std::string& file;
-
-  [[noreturn]] void fail(const toml::node& node, const std::string& what) const {
-    throw ConfigError(file + ":" + std::to_string(node.source().begin.line) + ": remote_write.url: " + what);
-  }
-
-  std::string string_of(const toml::node& node, std::string_view key) const {
-    if (!node.is_string()) fail(node, std::string(key) + ": expected a string");
-    return *node.value<std::string>();
-  }
-
-  bool bool_of(const toml::node& node, std::string_view key) const {
-    if (!node.is_boolean()) fail(node, std::string(key) + ": expected a boolean");
-    return *node.value<bool>();
-  }
-
+struct EndpointReader : TomlNodeReader {
   const toml::table& table_of(const toml::node& node, std::string_view key) const {
     if (!node.is_table()) fail(node, std::string(key) + ": expected a table");
     return *node.as_table();
@@ -100,7 +85,7 @@ std::optional<std::string> validate_remote_write_url(std::string_view url) {
 }
 
 std::vector<RemoteWriteEndpoint> parse_remote_write_endpoints(const toml::array& array, const std::string& file) {
-  EndpointReader reader{file};
+  EndpointReader reader{{file, "remote_write.url"}};
   std::vector<RemoteWriteEndpoint> endpoints;
   std::set<std::string> urls;
   for (const auto& node : array) {
