@@ -26,6 +26,14 @@ std::optional<unsigned> parse_unsigned(std::string_view text) {
 
 std::optional<bool> as_flag(double value) { return value != 0; }
 
+// The view's entry for one NVLink, added on its first series.
+NvLinkReading& link_of(GpuView& g, unsigned link) {
+  auto it = std::find_if(g.reading.nvlinks.begin(), g.reading.nvlinks.end(),
+                         [&](const NvLinkReading& l) { return l.link == link; });
+  if (it == g.reading.nvlinks.end()) it = g.reading.nvlinks.insert(g.reading.nvlinks.end(), NvLinkReading{link, false, {}});
+  return *it;
+}
+
 using Setter = std::function<void(GpuView&, const Family&, const Sample&)>;
 
 // Per family name, how a sample lands in the view. Families not listed (MIG
@@ -119,19 +127,13 @@ const std::unordered_map<std::string_view, Setter>& setters() {
        [](GpuView& g, const Family& f, const Sample& s) {
          auto link = parse_unsigned(label(f, s, "link"));
          if (!link) return;
-         auto it = std::find_if(g.reading.nvlinks.begin(), g.reading.nvlinks.end(),
-                                [&](const NvLinkReading& l) { return l.link == *link; });
-         if (it == g.reading.nvlinks.end()) it = g.reading.nvlinks.insert(g.reading.nvlinks.end(), NvLinkReading{*link, false, {}});
-         it->up = s.value != 0;
+         link_of(g, *link).up = s.value != 0;
        }},
       {"ainode_gpu_nvlink_errors_total",
        [](GpuView& g, const Family& f, const Sample& s) {
          auto link = parse_unsigned(label(f, s, "link"));
          if (!link) return;
-         auto it = std::find_if(g.reading.nvlinks.begin(), g.reading.nvlinks.end(),
-                                [&](const NvLinkReading& l) { return l.link == *link; });
-         if (it == g.reading.nvlinks.end()) it = g.reading.nvlinks.insert(g.reading.nvlinks.end(), NvLinkReading{*link, false, {}});
-         it->errors[std::string(label(f, s, "counter"))] = s.value;
+         link_of(g, *link).errors[std::string(label(f, s, "counter"))] = s.value;
        }},
       {"ainode_gpu_mig_mode", [](GpuView& g, const Family&, const Sample& s) { g.reading.mig_enabled = as_flag(s.value); }},
       {"ainode_gpu_process_memory_bytes",
