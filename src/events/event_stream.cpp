@@ -60,12 +60,16 @@ HttpResponse event_stream_response(EventBus& bus, const HttpRequest& request, Ev
       }
     };
     auto replay = [sink, query](const EventBus::Replay& missed) {
-      if (missed.lost > 0 || missed.restarted) sink->push(events_lost_frame(missed, *query.last_event_id));
+      std::vector<std::shared_ptr<const std::string>> frames;
+      if (missed.lost > 0 || missed.restarted) frames.push_back(events_lost_frame(missed, *query.last_event_id));
       for (const auto& event : missed.events) {
         if (query.matches(event->draft.type, event->draft.severity)) {
-          sink->push(std::shared_ptr<const std::string>(event, &event->sse));
+          frames.push_back(std::shared_ptr<const std::string>(event, &event->sse));
         }
       }
+      // The ring's own strings (aliased, not copied): a full replay may be
+      // larger than the live queue bound without costing a client its stream.
+      sink->push_backlog(std::move(frames));
     };
     auto subscription = std::make_shared<EventBus::Subscription>(bus.subscribe(listener, query.last_event_id, replay));
     return subscription;

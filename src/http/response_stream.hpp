@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ainode {
 
@@ -35,6 +36,13 @@ class StreamSink {
   // these bytes would overflow the client's queue (the client is then
   // dropped with StreamEnd::queue_full).
   virtual bool push(std::shared_ptr<const std::string> bytes) = 0;
+  // Queues a backlog the producer already holds in memory (an event ring
+  // replayed after Last-Event-ID): these bytes are shared, not copied, so
+  // they do not count against the client's queue bound, which is there to
+  // stop a client that does not keep up with live bytes. A replay larger
+  // than the bound would otherwise drop every client that reconnects with
+  // an old id. False when the stream has ended.
+  virtual bool push_backlog(std::vector<std::shared_ptr<const std::string>> frames) = 0;
   // Ends the stream once what is queued has been written.
   virtual void close() = 0;
 };

@@ -325,6 +325,15 @@ class HttpSession : public HttpConnection, public std::enable_shared_from_this<H
       }
       return true;
     }
+    bool push_backlog(std::vector<std::shared_ptr<const std::string>> frames) override {
+      std::lock_guard lock(mutex_);
+      if (ended_ || closing_) return false;
+      for (auto& frame : frames) {
+        if (frame) chunks_.push_back(std::move(frame));
+      }
+      wake_locked();
+      return true;
+    }
     void close() override {
       std::lock_guard lock(mutex_);
       if (ended_ || closing_) return;

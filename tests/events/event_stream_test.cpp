@@ -137,6 +137,28 @@ TEST(EventStream, WhatTheRingNoLongerHoldsIsAnnounced) {
   EXPECT_EQ(ids_in(got), (std::vector<std::uint64_t>{7, 8, 9, 10}));
 }
 
+// A reconnect with an old id replays the whole ring, which can be far larger
+// than the live queue bound; the client must get all of it, at once, rather
+// than be dropped as a slow reader and retry forever.
+TEST(EventStream, AFullRingReplayLargerThanTheQueueBoundIsDelivered) {
+  EventStreamOptions options;
+  options.max_queued_bytes = 16 * 1024;
+  StreamServer s(4096, options);
+  const std::string padding(300, 'x');
+  for (int i = 0; i < 4096; ++i) s.publish("gpu_xid", Severity::info, padding);  // ~1.5 MiB of frames
+  Client client = open_stream(s.port(), "/v1/events", "Last-Event-ID: 0\r\n");
+  std::string got = read_until(client, "id: 4096\n", 5000ms);
+  auto ids = ids_in(got);
+  ASSERT_EQ(ids.size(), 4096u) << got.size() << " bytes";
+  EXPECT_EQ(ids.front(), 1u);
+  EXPECT_EQ(ids.back(), 4096u);
+  EXPECT_EQ(s.stats.clients_dropped.load(), 0u);
+  // Live events still flow, and still count against the bound.
+  ASSERT_TRUE(wait_for([&] { return s.bus.subscribers() == 1; }));
+  s.publish("gpu_lost");
+  EXPECT_NE(read_until(client, "id: 4097\n").find("id: 4097\n"), std::string::npos);
+}
+
 TEST(EventStream, BadQueryIs400) {
   StreamServer s;
   auto answer = exchange(s.port(), "GET /v1/events?severity=loud HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
