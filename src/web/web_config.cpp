@@ -10,6 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "dynlib/openssl_api.hpp"
 #include "web/cipher_names.hpp"
 
 namespace ainode {
@@ -226,6 +227,13 @@ bool is_bcrypt_hash(std::string_view hash) {
   });
 }
 
+// OpenSSL is opened only when the web config asks for TLS or basic auth
+// (dynlib/openssl_api.hpp); without it, that setting is the error.
+void require_openssl(const std::string& file, int line, const std::string& key) {
+  std::string error;
+  if (!openssl_available(error)) fail(file, line, key, error);
+}
+
 void parse_users(const YAML::Node& node, WebSecurityConfig& config) {
   const std::string& file = config.file;
   for_each_entry(node, file, "basic_auth_users", [&](const std::string& user, const std::string& key,
@@ -291,10 +299,12 @@ WebSecurityConfig parse_web_config(std::string_view yaml_text, const std::string
     for_each_entry(root, file, "", [&](const std::string& name, const std::string& key, const YAML::Node& value,
                                        int line) {
       if (name == "tls_server_config") {
+        require_openssl(file, line, key);
         parse_tls(value, config);
       } else if (name == "http_server_config") {
         parse_http(value, config);
       } else if (name == "basic_auth_users") {
+        require_openssl(file, line, key);  // passwords are checked with OpenSSL's SHA-256
         parse_users(value, config);
       } else {
         refuse_unsupported(name, key, file, line);

@@ -97,6 +97,15 @@ if curl -fsS -o /dev/null --max-time 3 "http://127.0.0.1:$basic_port/metrics" 2>
   fail "plain HTTP answered on the TLS port"
 fi
 echo "HTTPS + basic auth: right password 200, wrong 401, none 401, headers set"
+# OpenSSL is opened at run time, only for TLS or basic auth (issue 15): the
+# TLS agent maps libssl, one without a web config does not.
+basic_pid=${BACKGROUND_PIDS[-1]}
+grep -q 'libssl\.so' "/proc/$basic_pid/maps" || fail "the TLS agent has no libssl mapped"
+start_agent plain --path.procfs "$FIXTURES/proc" --path.sysfs "$FIXTURES/sys" --path.rootfs "$FIXTURES/rootfs" $(no_gpu_flag)
+if grep -q 'libssl\.so\|libcrypto\.so' "/proc/${BACKGROUND_PIDS[-1]}/maps"; then
+  fail "an agent without TLS or basic auth mapped OpenSSL"
+fi
+echo "OpenSSL is mapped by the TLS agent only"
 
 # --- 2. client certificates (RequireAndVerifyClientCert) ----------------------
 cat >"$WORK_DIR/mtls.yml" <<YAML
