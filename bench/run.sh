@@ -3,7 +3,8 @@
 #   1. CPU per full collection cycle vs the floor of reading the same files;
 #   2. resident memory after BENCH_SOAK_SECONDS (default 600) of scrapes every second;
 #   3. scrape throughput and latency with wrk (BENCH_WRK_SECONDS each, default 10);
-#   4. memory by configuration (bench/memory.sh, BENCH_MEMORY_SECONDS each, default 60).
+#   4. memory by configuration (bench/memory.sh, BENCH_MEMORY_SECONDS each, default 60);
+#   5. the loaded soak on the 8-GPU twin (bench/soak.sh, BENCH_TWIN_SOAK_SECONDS, default 600).
 # Prints a Markdown section for bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -126,3 +127,8 @@ echo
 echo "Memory by configuration (\`bench/memory.sh\`):"
 echo
 BENCH_MEMORY_SECONDS=${BENCH_MEMORY_SECONDS:-60} bench/memory.sh
+
+# The loaded soak on the 8-GPU twin (issue 15), in its 10-minute short form
+# here; `BENCH_SOAK_SECONDS=3600 bench/soak.sh` is the full hour.
+echo
+BENCH_SOAK_SECONDS=${BENCH_TWIN_SOAK_SECONDS:-600} bench/soak.sh
