@@ -166,7 +166,11 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
                config.path.procfs, config.path.sysfs, config.path.rootfs);
 
   HostFs fs(config.path.procfs, config.path.sysfs, config.path.rootfs);
-  auto collectors = make_enabled_collectors(config);
+  EventBus events(static_cast<std::size_t>(config.events.ring_size));
+  // The kubelet's /pods (issue 11): pod events, and the pods the app
+  // collector discovers model servers in (issue 12).
+  PodEvents pod_events(config, events);
+  auto collectors = make_enabled_collectors(config, pod_events.watcher());
   std::string names;
   for (const auto& c : collectors) names += (names.empty() ? "" : ",") + std::string(c->name());
   spdlog::info("collectors: {}", names);
@@ -182,12 +186,10 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
     spdlog::error("configuration error: {}", error.what());
     return 2;
   }
-  EventBus events(static_cast<std::size_t>(config.events.ring_size));
   EventStreamStats event_streams;
   AuditLog audit(AuditLogOptions{audit_path, static_cast<std::uint64_t>(config.control.audit_max_bytes),
                                  static_cast<unsigned>(config.control.audit_keep)});
   ControlApi control(audit, events, auth_policy);
-  PodEvents pod_events(config, events);  // the kubelet's /pods (issue 11)
   if (auto collector = pod_events.make_collector()) collectors.push_back(std::move(collector));
 
   SnapshotStore store;
@@ -195,7 +197,9 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   builder.add_contributor([&](MetricSet& out) { add_event_metrics(events, event_streams, out); });
   builder.add_contributor([&](MetricSet& out) { add_control_metrics(control, audit, out); });
   builder.add_contributor([](MetricSet& out) { add_agent_process_metrics(out); });
-  ModelEfficiency model_efficiency(config.app.endpoints, config.app.window);  // tokens per joule (issue 12)
+  // Tokens per joule (issue 12), for configured and discovered model servers.
+  ModelEfficiency model_efficiency(config.app.endpoints, config.app.window,
+                                   app_discovery_active(config, pod_events.watcher()));
   builder.add_contributor([&](MetricSet& out) { model_efficiency.contribute(out); });
   ConfigReloader reloader(settings, config, std::move(loader));
   add_reload_targets(reloader, control, builder);

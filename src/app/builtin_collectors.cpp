@@ -71,9 +71,14 @@ const std::vector<CollectorFactory>& builtin_collectors() {
          return std::make_unique<KubeletCollector>(shared.pod_resources, text::split_list(c.k8s.gpu_resource_names),
                                                    std::move(summary));
        }},
-      {"app", "Model servers' token and request counters per model (app.endpoints; tokens per joule)", true,
-       [](const Config& c, const SharedSources&) {
-         return std::make_unique<AppCollector>(c.app.endpoints, c.app.timeout,
+      {"app", "Model servers' token and request counters per model (app.endpoints, app.discover; tokens per joule)",
+       true,
+       [](const Config& c, const SharedSources& shared) {
+         AppCollector::PodListSource pods;
+         if (app_discovery_active(c, shared.kubelet_pods)) {
+           pods = [watcher = shared.kubelet_pods] { return watcher->latest()->pod_list; };
+         }
+         return std::make_unique<AppCollector>(c.app.endpoints, std::move(pods), c.app.timeout,
                                                static_cast<std::size_t>(c.app.max_body_bytes), c.collect.interval);
        }},
   };
@@ -92,8 +97,14 @@ bool is_enabled(const Config& config, const CollectorFactory& factory) {
 }
 }  // namespace
 
-std::vector<std::unique_ptr<Collector>> make_enabled_collectors(const Config& config) {
+bool app_discovery_active(const Config& config, const std::shared_ptr<KubeletPodsWatcher>& kubelet_pods) {
+  return config.app.discover && kubelet_pods != nullptr;
+}
+
+std::vector<std::unique_ptr<Collector>> make_enabled_collectors(const Config& config,
+                                                                std::shared_ptr<KubeletPodsWatcher> kubelet_pods) {
   SharedSources sources;
+  sources.kubelet_pods = std::move(kubelet_pods);
   for (const auto& factory : builtin_collectors()) {
     if (factory.name == "kubelet" && is_enabled(config, factory)) {
       sources.pod_resources = std::make_shared<PodResourcesWatcher>(
@@ -104,8 +115,10 @@ std::vector<std::unique_ptr<Collector>> make_enabled_collectors(const Config& co
   }
   std::vector<std::unique_ptr<Collector>> collectors;
   for (const auto& factory : builtin_collectors()) {
-    // With no model server configured the app collector has nothing to do.
-    if (factory.name == "app" && config.app.endpoints.empty()) continue;
+    // With no model server configured or discovered the app collector has nothing to do.
+    if (factory.name == "app" && config.app.endpoints.empty() && !app_discovery_active(config, sources.kubelet_pods)) {
+      continue;
+    }
     if (is_enabled(config, factory)) collectors.push_back(factory.make(config, sources));
   }
   return collectors;

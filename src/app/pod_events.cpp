@@ -59,11 +59,12 @@ class PodEventsCollector : public Collector {
 std::vector<const MetricDesc*> pod_event_metric_descriptors() { return {&kUp, &kErrors, &kEvents}; }
 
 PodEvents::PodEvents(const Config& config, EventBus& bus) : bus_(bus) {
-  if (config.kubelet.url.empty() || !config.kubelet.pod_events) return;
+  if (config.kubelet.url.empty() || (!config.kubelet.pod_events && !config.app.discover)) return;
   KubeletHttpOptions http{config.kubelet.url, config.kubelet.token_file, config.kubelet.ca_file,
                           config.kubelet.insecure_skip_verify, config.kubelet.timeout};
-  watcher_ = std::make_shared<KubeletPodsWatcher>(std::move(http), config.kubelet.pods_interval,
-                                                  [this](std::vector<PodEvent> events) { publish(std::move(events)); });
+  KubeletPodsWatcher::Sink sink;
+  if (config.kubelet.pod_events) sink = [this](std::vector<PodEvent> events) { publish(std::move(events)); };
+  watcher_ = std::make_shared<KubeletPodsWatcher>(std::move(http), config.kubelet.pods_interval, std::move(sink));
 }
 
 void PodEvents::observe(const Snapshot& snapshot) {

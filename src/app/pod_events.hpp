@@ -4,8 +4,10 @@
 // published on the event bus with the GPUs each pod holds. Wired into the
 // agent with four calls: observe() per snapshot (GPU allocations),
 // make_collector() for its metrics and /v1/status section, start(), and
-// the constructor. Off (no thread, no collector) without kubelet.url or
-// with kubelet.pod_events = false.
+// the constructor. Off (no thread, no collector) without kubelet.url, or
+// with both kubelet.pod_events and app.discover false; with only
+// app.discover, /pods is polled for model-server discovery (watcher()) and
+// no event is derived.
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -23,6 +25,8 @@ class PodEvents {
  public:
   PodEvents(const Config& config, EventBus& bus);
   bool enabled() const { return watcher_ != nullptr; }
+  // The /pods poller, for the app collector's discovery; null when off.
+  std::shared_ptr<KubeletPodsWatcher> watcher() const { return watcher_; }
   // From the scheduler callback: remembers which GPUs each pod holds, so an
   // evicted or deleted pod's event still names them after PodResources has
   // forgotten the pod.

@@ -211,6 +211,9 @@ struct AppEndpoint {
 // The app collector and the tokens-per-joule join (issue 12).
 struct AppConfig {
   std::vector<AppEndpoint> endpoints;
+  // Also scrape the pods on this node annotated ainode.io/metrics-port, from
+  // the kubelet's /pods (needs kubelet.url; docs/model-efficiency.md).
+  bool discover = true;
   Duration timeout = std::chrono::seconds(2);     // one scrape, connect to last byte
   std::int64_t max_body_bytes = 16 * 1024 * 1024;  // a larger page is refused, not parsed
   Duration window = std::chrono::minutes(5);       // of ainode_model_tokens_per_joule

@@ -325,6 +325,11 @@ std::vector<Setting> app_settings() {
                 for (const auto& e : c.app.endpoints) urls += (urls.empty() ? "" : ",") + e.url;
                 return quote(urls);
               }},
+      bool_setting("app.discover",
+                   "Also scrape the model servers of this node's pods annotated ainode.io/metrics-port (port; "
+                   "ainode.io/metrics-path and ainode.io/metrics-scheme optional), found through the kubelet's "
+                   "/pods at kubelet.url.",
+                   [](Config& c) -> bool& { return c.app.discover; }),
       duration_setting("app.timeout", "Deadline of one model-server scrape.",
                        [](Config& c) -> Duration& { return c.app.timeout; }, Duration(100), std::chrono::minutes(1)),
       integer_setting("app.max_body_bytes", "Largest model-server page read; a larger one counts as an error.",

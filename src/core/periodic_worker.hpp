@@ -28,7 +28,29 @@ class PeriodicWorker {
 
   // Starts the thread on the first call; later calls do nothing.
   void start() {
-    std::call_once(started_, [this] { thread_ = std::thread([this] { run(); }); });
+    std::call_once(started_, [this] {
+      {
+        std::lock_guard lock(mutex_);
+        running_ = true;
+      }
+      thread_ = std::thread([this] { run(); });
+    });
+  }
+
+  // Asks the thread to end after the work in progress, without waiting:
+  // for an owner that must not block (a collector dropping a model server
+  // whose scrape may be stuck until its deadline). Destroy it once finished().
+  void request_stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+  }
+  // True when no work is running or will run: destruction will not wait.
+  bool finished() {
+    std::lock_guard lock(mutex_);
+    return !running_;
   }
 
  private:
@@ -41,6 +63,7 @@ class PeriodicWorker {
       lock.lock();
       wake_.wait_until(lock, started + interval_, [this] { return stop_; });
     }
+    running_ = false;
   }
 
   std::chrono::milliseconds interval_;
@@ -48,6 +71,7 @@ class PeriodicWorker {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
+  bool running_ = false;  // the thread has started and not yet left run()
   std::once_flag started_;
   std::thread thread_;
 };

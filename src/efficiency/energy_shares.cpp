@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "efficiency/mig_shares.hpp"
+
 namespace ainode {
 
 namespace {
@@ -22,6 +24,12 @@ std::optional<double> pod_sm_share(const GpuView& gpu, const EnergyClaim& claim)
   return sum;
 }
 
+bool names_gpu(const GpuView& gpu, const EnergyClaim& claim) {
+  return std::any_of(claim.gpus.begin(), claim.gpus.end(), [&](const std::string& wanted) {
+    return wanted == gpu.reading.uuid || wanted == std::to_string(gpu.reading.index);
+  });
+}
+
 bool claims_gpu(const GpuView& gpu, const EnergyClaim& claim) {
   if (!claim.pod.empty()) {
     if (pod_holds(gpu, claim)) return true;
@@ -29,9 +37,32 @@ bool claims_gpu(const GpuView& gpu, const EnergyClaim& claim) {
       return p.pod == claim.pod && p.namespace_name == claim.namespace_name;
     });
   }
-  return std::any_of(claim.gpus.begin(), claim.gpus.end(), [&](const std::string& wanted) {
-    return wanted == gpu.reading.uuid || wanted == std::to_string(gpu.reading.index);
-  });
+  return names_gpu(gpu, claim);
+}
+
+// A GPU in MIG mode: each MIG device's slice share goes to whoever holds it
+// (its pod, or a claim naming the device or its GPU), equally if several do.
+void add_mig_shares(const GpuView& gpu, std::span<const EnergyClaim> claims,
+                    std::map<std::string, std::vector<EnergyShare>>& out) {
+  std::map<std::string, double> device_shares = mig_device_shares(gpu.reading);
+  std::vector<double> claimed(claims.size(), 0.0);
+  for (const auto& device : gpu.reading.mig_devices) {
+    auto share = device_shares.find(device.uuid);
+    if (share == device_shares.end()) continue;  // unknown: nobody is charged a guess
+    std::vector<std::size_t> holders;
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+      const EnergyClaim& claim = claims[i];
+      bool by_pod = !claim.pod.empty() && device.owner.pod == claim.pod && device.owner.namespace_name == claim.namespace_name;
+      bool by_name = names_gpu(gpu, claim) || std::find(claim.gpus.begin(), claim.gpus.end(), device.uuid) != claim.gpus.end();
+      if (by_pod || by_name) holders.push_back(i);
+    }
+    for (std::size_t i : holders) claimed[i] += share->second / static_cast<double>(holders.size());
+  }
+  for (std::size_t i = 0; i < claims.size(); ++i) {
+    if (claimed[i] > 0) {
+      out[claims[i].endpoint].push_back(EnergyShare{gpu.reading.uuid, std::to_string(gpu.reading.index), claimed[i]});
+    }
+  }
 }
 
 }  // namespace
@@ -41,6 +72,10 @@ std::map<std::string, std::vector<EnergyShare>> energy_shares(std::span<const Gp
   std::map<std::string, std::vector<EnergyShare>> out;
   for (const auto& claim : claims) out[claim.endpoint];
   for (const auto& gpu : gpus) {
+    if (gpu.reading.mig_enabled.value_or(false) && !gpu.reading.mig_devices.empty()) {
+      add_mig_shares(gpu, claims, out);
+      continue;
+    }
     std::vector<const EnergyClaim*> claimants;
     for (const auto& claim : claims) {
       if ((!claim.pod.empty() || !claim.gpus.empty()) && claims_gpu(gpu, claim)) claimants.push_back(&claim);

@@ -11,8 +11,10 @@
 // - A server with no GPU found draws on the node's power (energy source
 //   "node": everything the node draws, CPUs and fans included), split
 //   equally among such servers.
-// MIG devices are not apportioned: a pod holding only MIG devices finds
-// no whole GPU and falls back to the node (said in the docs).
+// - A GPU in MIG mode is split by MIG device instead (mig_shares.hpp): a
+//   device's slice share goes to the pod holding it (PodResources) or to a
+//   server whose `gpus` name the device's UUID or its GPU. Idle slices are
+//   nobody's. A GPU whose slices are unknown charges nobody.
 #include <map>
 #include <span>
 #include <string>

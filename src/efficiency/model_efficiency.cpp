@@ -112,8 +112,54 @@ std::vector<const MetricDesc*> ModelEfficiency::descriptors() {
   return {&kModelEnergy, &kModelTokensPerJoule, &kModelRequestsPerJoule, &kModelGpuShare};
 }
 
-ModelEfficiency::ModelEfficiency(const std::vector<AppEndpoint>& endpoints, Duration window) : window_(window) {
-  for (const auto& e : endpoints) claims_.push_back(EnergyClaim{endpoint_label(e.url), e.namespace_name, e.pod, e.gpus});
+ModelEfficiency::ModelEfficiency(const std::vector<AppEndpoint>& endpoints, Duration window, bool discover)
+    : discover_(discover), window_(window) {
+  for (const auto& e : endpoints) {
+    claims_.push_back(EnergyClaim{endpoint_label(e.url), e.namespace_name, e.pod, e.gpus});
+    configured_.insert(claims_.back().endpoint);
+  }
+}
+
+std::vector<EnergyClaim> ModelEfficiency::claims_of(
+    const std::map<std::string, std::map<ModelSeriesKey, std::vector<std::string>>>& labels) const {
+  std::vector<EnergyClaim> claims = claims_;
+  for (const auto& [endpoint, series] : labels) {
+    if (configured_.contains(endpoint) || series.empty()) continue;
+    const std::vector<std::string>& first = series.begin()->second;  // model, server, namespace, pod, endpoint
+    claims.push_back(EnergyClaim{endpoint, first[2], first[3], {}});
+  }
+  return claims;
+}
+
+void ModelEfficiency::forget(const std::string& endpoint) {
+  std::erase_if(series_, [&](const auto& entry) { return entry.first.endpoint == endpoint; });
+  accounted_at_.erase(endpoint);
+  pod_of_.erase(endpoint);
+}
+
+void ModelEfficiency::forget_gone_servers(
+    const Snapshot& snapshot, const std::map<std::string, std::map<ModelSeriesKey, std::vector<std::string>>>& labels) {
+  // The app collector lists every server it scrapes (up or down) in
+  // ainode_app_endpoint_up; a discovered one missing there has gone.
+  std::set<std::string> listed;
+  if (const Family* up = snapshot.find(kAppEndpointUp.name)) {
+    for (const auto& s : up->samples) listed.insert(std::string(label_of(*up, s, "endpoint")));
+  }
+  std::set<std::string> known;
+  for (const auto& [key, series] : series_) known.insert(key.endpoint);
+  for (const auto& [endpoint, at] : accounted_at_) known.insert(endpoint);
+  for (const auto& endpoint : known) {
+    if (!configured_.contains(endpoint) && !listed.contains(endpoint)) forget(endpoint);
+  }
+  // Another pod at the same URL (a pod IP reused) is another server.
+  for (const auto& [endpoint, series] : labels) {
+    if (configured_.contains(endpoint) || series.empty()) continue;
+    const std::vector<std::string>& first = series.begin()->second;
+    std::pair<std::string, std::string> pod{first[2], first[3]};
+    auto known_pod = pod_of_.find(endpoint);
+    if (known_pod != pod_of_.end() && known_pod->second != pod) forget(endpoint);
+    pod_of_[endpoint] = pod;
+  }
 }
 
 ModelEfficiency::Series& ModelEfficiency::series_for(const ModelSeriesKey& key, const std::vector<std::string>& labels) {
@@ -144,6 +190,20 @@ void ModelEfficiency::account(const std::string& endpoint, Clock::time_point at,
                               const std::vector<EnergyShare>& shares) {
   auto previous = accounted_at_.find(endpoint);
   if (previous == accounted_at_.end()) return restart(endpoint, at, scraped, shares);
+  // ainode's totals only fall when the app collector started the server
+  // over (a new pod at a known URL): its interval is no interval.
+  auto fell = [](const std::optional<double>& now, const std::optional<double>& before) {
+    return now && before && *now < *before;
+  };
+  for (const auto& [key, reading] : scraped) {
+    auto known = series_.find(key);
+    if (known == series_.end()) continue;
+    const ModelTotals& before = known->second.totals;
+    if (fell(reading.totals.generation_tokens, before.generation_tokens) || fell(reading.totals.requests, before.requests) ||
+        fell(reading.totals.prompt_tokens, before.prompt_tokens)) {
+      return restart(endpoint, at, scraped, shares);
+    }
+  }
   double joules = 0;
   for (const auto& share : shares) {
     auto timeline = timelines_.find(share.source);
@@ -178,7 +238,7 @@ void ModelEfficiency::account(const std::string& endpoint, Clock::time_point at,
 }
 
 void ModelEfficiency::observe(const Snapshot& snapshot) {
-  if (claims_.empty()) return;  // no model server configured
+  if (claims_.empty() && !discover_) return;  // no model server configured or discoverable
   std::lock_guard lock(mutex_);
   Clock::time_point now = snapshot.taken_at;
   std::vector<GpuView> gpus = gpu_views(snapshot.families);
@@ -192,7 +252,9 @@ void ModelEfficiency::observe(const Snapshot& snapshot) {
   }
 
   AppReadings app = read_app_families(snapshot);
-  auto shares = energy_shares(gpus, claims_);
+  if (discover_) forget_gone_servers(snapshot, app.labels);
+  std::vector<EnergyClaim> claims = claims_of(app.labels);
+  auto shares = energy_shares(gpus, claims);
   for (auto& [key, series] : series_) series.present = false;
   for (const auto& [endpoint, at] : app.scraped_at) {
     std::map<ModelSeriesKey, Scraped> scraped;

@@ -12,10 +12,16 @@
 // as energy_shares() says, and split among the models of one server by their
 // share of its generated tokens (else requests, else prompt tokens, else
 // equally) in each interval. docs/model-efficiency.md has the rules.
+//
+// Discovered servers (app.discover) are not in the configuration: each is
+// claimed by the namespace and pod its series carry, and forgotten (series,
+// energy) when the app collector no longer lists it or another pod takes
+// over its URL, so pods that come and go leave nothing behind.
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,7 +37,8 @@ namespace ainode {
 
 class ModelEfficiency {
  public:
-  ModelEfficiency(const std::vector<AppEndpoint>& endpoints, Duration window);
+  // `discover`: servers other than `endpoints` may appear (discovered pods).
+  ModelEfficiency(const std::vector<AppEndpoint>& endpoints, Duration window, bool discover = false);
   // Called once per published snapshot, on the scheduler's thread.
   void observe(const Snapshot& snapshot);
   // The families for the next snapshot (a builder contributor).
@@ -61,8 +68,18 @@ class ModelEfficiency {
   void restart(const std::string& endpoint, std::chrono::system_clock::time_point at,
                const std::map<ModelSeriesKey, Scraped>& scraped, const std::vector<EnergyShare>& shares);
   Series& series_for(const ModelSeriesKey& key, const std::vector<std::string>& labels);
+  // The claims of this snapshot: the configured ones, and one per
+  // discovered endpoint by the pod its series name.
+  std::vector<EnergyClaim> claims_of(const std::map<std::string, std::map<ModelSeriesKey, std::vector<std::string>>>&
+                                         labels) const;
+  void forget_gone_servers(const Snapshot& snapshot,
+                           const std::map<std::string, std::map<ModelSeriesKey, std::vector<std::string>>>& labels);
+  void forget(const std::string& endpoint);
 
   std::vector<EnergyClaim> claims_;
+  std::set<std::string> configured_;  // endpoint labels of claims_
+  bool discover_ = false;
+  std::map<std::string, std::pair<std::string, std::string>> pod_of_;  // discovered endpoint -> namespace, pod
   std::chrono::system_clock::duration window_;
   std::map<std::string, EnergyTimeline> timelines_;  // GPU UUID or "node"
   std::map<ModelSeriesKey, Series> series_;

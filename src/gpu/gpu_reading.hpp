@@ -86,6 +86,10 @@ struct GpuReading {
   std::optional<double> nvlink_transmit_bytes, nvlink_receive_bytes;  // all links, since the driver loaded
   std::vector<GpuProcessReading> processes;
   std::optional<bool> mig_enabled, mig_enabled_pending;
+  // NVML's maximum MIG device count: one MIG device per compute slice at
+  // most, so the GPU's compute slices (7 on A100/H100/H200, 4 on A30), the
+  // whole that MIG energy shares are taken of (efficiency/mig_shares.hpp).
+  std::optional<unsigned> mig_max_devices;
   std::vector<MigDeviceReading> mig_devices;
 };
 

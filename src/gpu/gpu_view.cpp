@@ -34,10 +34,29 @@ NvLinkReading& link_of(GpuView& g, unsigned link) {
   return *it;
 }
 
+// The view's entry for one MIG device, added on its first series; the MIG
+// series name the device's own owner (PodResources), not the GPU's.
+MigDeviceReading& mig_of(GpuView& g, const Family& f, const Sample& s) {
+  std::string_view uuid = label(f, s, "mig_uuid");
+  auto it = std::find_if(g.reading.mig_devices.begin(), g.reading.mig_devices.end(),
+                         [&](const MigDeviceReading& m) { return m.uuid == uuid; });
+  if (it != g.reading.mig_devices.end()) return *it;
+  MigDeviceReading m;
+  m.uuid = uuid;
+  m.gpu_instance = parse_unsigned(label(f, s, "gpu_instance")).value_or(0);
+  m.compute_instance = parse_unsigned(label(f, s, "compute_instance")).value_or(0);
+  m.owner.namespace_name = label(f, s, "namespace");
+  m.owner.pod = label(f, s, "pod");
+  m.owner.container = label(f, s, "container");
+  return *g.reading.mig_devices.insert(g.reading.mig_devices.end(), std::move(m));
+}
+
+bool is_mig_device_family(std::string_view name) { return name.starts_with("ainode_gpu_mig_device_"); }
+
 using Setter = std::function<void(GpuView&, const Family&, const Sample&)>;
 
-// Per family name, how a sample lands in the view. Families not listed (MIG
-// devices, compat series) are not needed by its readers.
+// Per family name, how a sample lands in the view. Families not listed
+// (compat series, MIG memory) are not needed by its readers.
 const std::unordered_map<std::string_view, Setter>& setters() {
   static const std::unordered_map<std::string_view, Setter> table = {
       {"ainode_gpu_info",
@@ -136,6 +155,15 @@ const std::unordered_map<std::string_view, Setter>& setters() {
          link_of(g, *link).errors[std::string(label(f, s, "counter"))] = s.value;
        }},
       {"ainode_gpu_mig_mode", [](GpuView& g, const Family&, const Sample& s) { g.reading.mig_enabled = as_flag(s.value); }},
+      // MIG devices and the GPU's slices: the tokens-per-joule join apportions MIG GPUs by them.
+      {"ainode_gpu_mig_max_devices",
+       [](GpuView& g, const Family&, const Sample& s) { g.reading.mig_max_devices = static_cast<unsigned>(s.value); }},
+      {"ainode_gpu_mig_device_slices",
+       [](GpuView& g, const Family& f, const Sample& s) {
+         mig_of(g, f, s).gpu_instance_slices = static_cast<unsigned>(s.value);
+       }},
+      {"ainode_gpu_mig_device_multiprocessors",
+       [](GpuView& g, const Family& f, const Sample& s) { mig_of(g, f, s).sm_count = static_cast<unsigned>(s.value); }},
       {"ainode_gpu_process_memory_bytes",
        [](GpuView& g, const Family& f, const Sample& s) {
          GpuProcessReading process;
@@ -204,8 +232,10 @@ std::vector<GpuView> gpu_views(std::span<const Family> families) {
       }
       if (auto vendor = label(family, sample, "vendor"); !vendor.empty()) view.reading.vendor = vendor;
       // A process series names the pod of that process, not the GPU's owner.
+      // So does a MIG device's series name the pod of that device.
       bool gpu_owner_labels = family.desc->name != "ainode_gpu_process_memory_bytes" &&
-                              family.desc->name != "ainode_gpu_process_sm_utilization_ratio";
+                              family.desc->name != "ainode_gpu_process_sm_utilization_ratio" &&
+                              !is_mig_device_family(family.desc->name);
       if (gpu_owner_labels && view.reading.owner.pod.empty()) {
         view.reading.owner.namespace_name = label(family, sample, "namespace");
         view.reading.owner.pod = label(family, sample, "pod");

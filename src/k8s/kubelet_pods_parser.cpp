@@ -67,6 +67,16 @@ std::string disruption_reason(const json& status) {
   return "";
 }
 
+std::map<std::string, std::string> ainode_annotations(const json& metadata) {
+  std::map<std::string, std::string> out;
+  const json& annotations = member(metadata, "annotations");
+  if (!annotations.is_object()) return out;
+  for (const auto& [key, value] : annotations.items()) {
+    if (key.starts_with(kAinodeAnnotationPrefix) && value.is_string()) out[key] = value.get<std::string>();
+  }
+  return out;
+}
+
 PodStatus pod_status(const json& pod) {
   const json& metadata = member(pod, "metadata");
   const json& status = member(pod, "status");
@@ -81,6 +91,8 @@ PodStatus pod_status(const json& pod) {
   out.reason = string_of(status, "reason");
   out.message = string_of(status, "message");
   out.disruption_reason = disruption_reason(status);
+  out.pod_ip = string_of(status, "podIP");
+  out.annotations = ainode_annotations(metadata);
   const json& containers = member(status, "containerStatuses");
   if (containers.is_array()) {
     for (const auto& container : containers) {

@@ -1,9 +1,11 @@
 #pragma once
 // The kubelet's GET /pods (a v1 PodList of the pods bound to this node),
 // the parts pod events are derived from: identity, owner, phase and the
-// eviction reason, and each container's restarts and terminations. Pure:
-// JSON text in, values out.
+// eviction reason, and each container's restarts and terminations; and the
+// parts model-server discovery reads (the pod's IP and its ainode.io/
+// annotations, docs/model-efficiency.md). Pure: JSON text in, values out.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,7 +50,14 @@ struct PodStatus {
   // The controller owner reference (controller: true), else the first one.
   std::optional<OwnerReference> owner;
   std::vector<ContainerStatus> containers;  // status.containerStatuses
+  std::string pod_ip;  // status.podIP ("" before the pod has one)
+  // metadata.annotations under the "ainode.io/" prefix only, string values:
+  // other annotations (last-applied-configuration can be 256 KiB) are not
+  // kept, so a node's pod list costs the agent little memory.
+  std::map<std::string, std::string> annotations;
 };
+
+inline constexpr std::string_view kAinodeAnnotationPrefix = "ainode.io/";
 
 // Throws ParseError when the text is not JSON, not a PodList, or its items
 // are not a list (a proxy's error page must never read as "no pods").

@@ -33,10 +33,11 @@ void KubeletPodsWatcher::poll() {
     try {
       auto now = std::chrono::system_clock::now();
       std::vector<PodStatus> pods = parse_kubelet_pods(answer.body);
-      events = tracker_.update(pods, now);
+      if (sink_) events = tracker_.update(pods, now);
       next.up = true;
       next.baseline = true;
       next.pods = pods.size();
+      next.pod_list = std::make_shared<const std::vector<PodStatus>>(std::move(pods));
       next.last_error.clear();
       next.last_success = now;
     } catch (const ParseError& error) {

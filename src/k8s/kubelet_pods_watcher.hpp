@@ -1,7 +1,8 @@
 #pragma once
 // Polls the kubelet's /pods on its own thread and interval (a slow kubelet
 // never holds up a collection cycle), turns each good answer into pod
-// events with a PodEventTracker, and hands them to a sink. Failed polls
+// events with a PodEventTracker, and hands them to a sink; the last good
+// pod list is kept for model-server discovery (collectors/app). Failed polls
 // (down, slow, refused, garbage) are counted and leave the tracker as it
 // was, so the next good answer is compared with the last good one.
 #include <chrono>
@@ -28,11 +29,15 @@ struct KubeletPodsState {
   std::map<std::string, std::uint64_t> errors;  // by reason: "http_403", "timeout", "connect", "parse", ...
   std::map<std::string, std::uint64_t> events;  // published, by type (every type present, from 0)
   std::chrono::system_clock::time_point last_success{};
+  // The pods of the last good answer, for model-server discovery (kept
+  // through failed polls: a kubelet that is down does not end the servers).
+  std::shared_ptr<const std::vector<PodStatus>> pod_list;
 };
 
 class KubeletPodsWatcher {
  public:
   // Called on the watcher's thread with the events of one answer, in order.
+  // An empty sink: no events are derived (only the pod list is kept).
   using Sink = std::function<void(std::vector<PodEvent>)>;
   KubeletPodsWatcher(KubeletHttpOptions http, std::chrono::milliseconds interval, Sink sink);
   void start() { worker_.start(); }

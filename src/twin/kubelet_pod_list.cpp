@@ -64,7 +64,7 @@ json container_status(const PodInstance& pod) {
   return status;
 }
 
-json pod_json(const PodInstance& pod) {
+json pod_json(const PodInstance& pod, std::string_view model_server) {
   const PodSpec& spec = *pod.spec;
   json metadata = {{"name", pod.name},
                    {"namespace", spec.namespace_name},
@@ -87,6 +87,11 @@ json pod_json(const PodInstance& pod) {
                  {"startTime", timestamp(pod.created_at)},
                  {"qosClass", "Burstable"},
                  {"containerStatuses", json::array({container_status(pod)})}};
+  auto colon = model_server.rfind(':');
+  if (spec.model_server && colon != std::string_view::npos && !pod.evicted) {
+    metadata["annotations"]["ainode.io/metrics-port"] = std::string(model_server.substr(colon + 1));
+    status["podIP"] = std::string(model_server.substr(0, colon));
+  }
   if (pod.evicted) {
     std::string why = "The node was low on resource: memory. (twin: a pod_eviction fault)";
     status["reason"] = "Evicted";
@@ -104,9 +109,9 @@ json pod_json(const PodInstance& pod) {
 
 }  // namespace
 
-std::string kubelet_pods_json(const std::vector<PodInstance>& pods) {
+std::string kubelet_pods_json(const std::vector<PodInstance>& pods, std::string_view model_server) {
   json items = json::array();
-  for (const PodInstance& pod : pods) items.push_back(pod_json(pod));
+  for (const PodInstance& pod : pods) items.push_back(pod_json(pod, model_server));
   return json{{"kind", "PodList"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"items", items}}.dump();
 }
 

@@ -14,7 +14,10 @@ namespace ainode::twin {
 
 inline constexpr std::string_view kTwinNodeName = "twin-node";
 
-std::string kubelet_pods_json(const std::vector<PodInstance>& pods);
+// `model_server` ("host:port", "" for none): the pods with model_server =
+// true get that host as status.podIP and ainode.io/metrics-port = port, as
+// a real serving pod annotated for ainode would (docs/model-efficiency.md).
+std::string kubelet_pods_json(const std::vector<PodInstance>& pods, std::string_view model_server = "");
 std::string kubelet_summary_json(const std::vector<PodInstance>& pods);
 
 }  // namespace ainode::twin

@@ -89,6 +89,7 @@ std::vector<PodSpec> load_pods(const std::string& path) {
         pod.gpus.push_back(static_cast<unsigned>(*index));
       }
     }
+    pod.model_server = (*t)["model_server"].value_or(false);
     std::string owner = (*t)["owner"].value_or<std::string>("StatefulSet/" + statefulset_of(pod.name));
     if (!owner.empty()) {
       auto slash = owner.find('/');

@@ -2,6 +2,8 @@
 // The scenario's Kubernetes pods ([[pods]]), for the twin's kubelet:
 //   [[pods]] namespace = "ml" name = "trainer-0" uid = "3f2b…" container = "pytorch" gpus = [0, 1, 2, 3]
 //            owner = "StatefulSet/trainer"   (default: a StatefulSet named after the pod less "-<n>"; "" = none)
+//            model_server = true             (the pod serving the twin's model server: annotated
+//                                             ainode.io/metrics-port, its host as podIP)
 // and what they look like at scenario time t as the pod_restart, oom_kill
 // and pod_eviction faults on them play out (docs/twin.md).
 #include <string>
@@ -15,6 +17,7 @@ struct PodSpec {
   std::string namespace_name, name, uid, container = "main";
   std::vector<unsigned> gpus;
   std::string owner_kind, owner_name;  // both "" for a pod without an owner
+  bool model_server = false;           // serves the twin's model server (discovery by annotation)
 };
 
 // Throws std::runtime_error naming the file and line on bad input.

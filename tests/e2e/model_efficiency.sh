@@ -7,23 +7,38 @@
 # same stretch of time. The twin is simulated: this checks the join (scrape
 # times, the energy timeline between the 30 s energy-counter reads, the pod's
 # GPUs), not any real GPU.
+#
+# With the argument "discovered" (model_efficiency_discovered.sh) no endpoint
+# is configured: the agent finds the server through the twin kubelet's /pods,
+# where the pod is annotated ainode.io/metrics-port with 127.0.0.1 as its
+# podIP. Without it the endpoint is configured with the same URL, which wins
+# over the discovered one (not scraped twice).
+mode=${1:-configured}
 source "$(dirname "$0")/lib.sh"
 TWIN="$AINODE_BUILD_DIR/twin/ainode-twin"
 SCENARIO="$AINODE_SOURCE_DIR/tests/scenarios/none_inference.toml"
 port=$(free_port)
 model_port=$(free_port)
+kubelet_port=$(free_port)
 endpoint="http://127.0.0.1:$model_port/metrics"
+if [ "$mode" = discovered ]; then
+  endpoints="# none: discovered through the kubelet"
+  discovered_expected=1
+else
+  endpoints="endpoints = [{ url = \"$endpoint\", pod = \"ml/trainer-0\" }]"
+  discovered_expected=0
+fi
 cat >"$WORK_DIR/ainode.toml" <<TOML
 [state]
 dir = "$WORK_DIR/state"
 
 [app]
 window = "40s"
-endpoints = [{ url = "$endpoint", pod = "ml/trainer-0" }]
+$endpoints
 TOML
 # The twin's agent inherits the environment: AINODE_CONFIG names its configuration.
 AINODE_CONFIG="$WORK_DIR/ainode.toml" "$TWIN" run "$SCENARIO" --listen "127.0.0.1:$port" \
-  --model-server "127.0.0.1:$model_port" --speed 1 --out "$WORK_DIR/twin" >"$WORK_DIR/twin.log" 2>&1 &
+  --model-server "127.0.0.1:$model_port" --kubelet-listen "127.0.0.1:$kubelet_port" --speed 1 --out "$WORK_DIR/twin" >"$WORK_DIR/twin.log" 2>&1 &
 BACKGROUND_PIDS+=("$!")
 wait_for_url "http://127.0.0.1:$port/readyz" 20 || { cat "$WORK_DIR/twin.log" >&2; fail "the twin's agent did not start"; }
 
@@ -44,6 +59,11 @@ done
 [ -n "$(metric "$energy_series")" ] || { cat "$WORK_DIR/m.prom" | grep -E "ainode_(app|model)" >&2; fail "no energy attributed to the model on its GPUs"; }
 [ "$(metric 'ainode_app_endpoint_up\{')" = 1 ] || fail "the model server is not up"
 [ "$(shares)" = 8 ] || { grep -E "ainode_(app|model)" "$WORK_DIR/m.prom" >&2; fail "the model is not charged all 8 GPUs of its pod"; }
+[ "$(grep -c '^ainode_app_endpoint_up{' "$WORK_DIR/m.prom")" = 1 ] || fail "the model server is scraped more than once"
+[ "$(metric 'ainode_app_discovered_endpoints ')" = "$discovered_expected" ] ||
+  fail "expected $discovered_expected discovered endpoint(s) ($mode)"
+grep -q "^ainode_app_endpoint_up{endpoint=\"$endpoint\"} 1" "$WORK_DIR/m.prom" || fail "not scraping $endpoint"
+
 
 sleep 2
 scrape
@@ -77,4 +97,4 @@ if command -v promtool >/dev/null; then
   grep -E '^(# (HELP|TYPE) )?ainode_(model|app)_' "$WORK_DIR/m.prom" >"$WORK_DIR/app.prom"
   promtool check metrics <"$WORK_DIR/app.prom" >"$WORK_DIR/lint" 2>&1 || { cat "$WORK_DIR/lint" >&2; fail "promtool"; }
 fi
-echo "model efficiency: within 2% of the twin's truth"
+echo "model efficiency ($mode endpoint): within 2% of the twin's truth"

@@ -31,6 +31,8 @@ struct Node {
   double counter_base = 5e6, node_energy = 0;
   double tokens_per_second = 800;
   bool server_up = true;
+  bool listed = true;  // the app collector lists the server (ainode_app_endpoint_up)
+  std::string pod = "vllm-0";  // the pod its series name
   double t = 0;
   Clock::time_point start = Clock::now();
 
@@ -51,12 +53,13 @@ struct Node {
     out.add(kNodeEnergy, node_energy);
     double scraped_at = t - 0.5;
     double raw = counter_base + tokens_per_second * scraped_at;  // the server's own counter
+    if (listed) out.add(kAppEndpointUp, {"http://10.0.0.7:8000/metrics"}, server_up ? 1 : 0);
     if (server_up) {
       std::string endpoint = "http://10.0.0.7:8000/metrics";
       auto series = totals.observe(endpoint, {ModelCounters{"vllm", "llama", std::nullopt, raw, std::nullopt}});
       out.add(kAppScrapeTimestamp, {endpoint},
               std::chrono::duration<double>(when(scraped_at).time_since_epoch()).count());
-      out.add(kModelTokens, {"llama", "vllm", "ml", "vllm-0", endpoint, "generation"}, *series[0].second.generation_tokens);
+      out.add(kModelTokens, {"llama", "vllm", "ml", pod, endpoint, "generation"}, *series[0].second.generation_tokens);
     }
     Snapshot snapshot;
     snapshot.taken_at = when(t);
@@ -148,6 +151,66 @@ TEST(ModelEfficiency, ServerRestartGivesNoNegativeRate) {
     ASSERT_TRUE(tpj.has_value());
     EXPECT_NEAR(*tpj, 2.0, 0.05);  // the second lost at the restart is all it costs, never a negative rate
   }
+}
+
+TEST(ModelEfficiency, ADiscoveredServerIsChargedItsPodsGpus) {
+  Node node;
+  ModelTotalsAccumulator totals;
+  ModelEfficiency efficiency({}, std::chrono::seconds(60), /*discover=*/true);  // nothing configured
+  MetricSet out;
+  for (int i = 0; i < 100; ++i) efficiency.observe(node.step(1, totals));
+  efficiency.contribute(out);
+  auto tpj = find_value(out.families(), "ainode_model_tokens_per_joule", {{"pod", "vllm-0"}, {"energy_source", "gpu"}});
+  ASSERT_TRUE(tpj.has_value());
+  EXPECT_NEAR(*tpj, 2.0, 1e-6) << "the pod named by its series holds GPUs 0 and 1 (400 W), as if configured";
+  EXPECT_EQ(find_value(out.families(), "ainode_model_gpu_energy_share_ratio", {{"gpu", "2"}}), std::nullopt);
+}
+
+TEST(ModelEfficiency, ADiscoveredServerThatGoesIsForgotten) {
+  Node node;
+  ModelTotalsAccumulator totals;
+  ModelEfficiency efficiency({}, std::chrono::seconds(60), true);
+  for (int i = 0; i < 50; ++i) efficiency.observe(node.step(1, totals));
+  // Down but still listed: kept, as a configured server would be.
+  node.server_up = false;
+  for (int i = 0; i < 5; ++i) efficiency.observe(node.step(1, totals));
+  node.server_up = true;
+  efficiency.observe(node.step(1, totals));
+  MetricSet out;
+  efficiency.contribute(out);
+  EXPECT_NEAR(*find_value(out.families(), "ainode_model_energy_joules_total"), 54 * 400, 1e-6);  // 1.5 .. 55.5, the outage included
+  // Its pod deleted: no longer listed, its energy is gone with it.
+  node.server_up = false;
+  node.listed = false;
+  efficiency.observe(node.step(1, totals));
+  out = MetricSet();
+  efficiency.contribute(out);
+  EXPECT_TRUE(out.empty());
+  // A new pod at the same URL starts from nothing, not from the last pod's energy.
+  node.server_up = node.listed = true;
+  node.pod = "vllm-1";
+  for (int i = 0; i < 3; ++i) efficiency.observe(node.step(1, totals));
+  out = MetricSet();
+  efficiency.contribute(out);
+  EXPECT_EQ(find_value(out.families(), "ainode_model_energy_joules_total", {{"pod", "vllm-0"}}), std::nullopt);
+  auto energy = find_value(out.families(), "ainode_model_energy_joules_total", {{"pod", "vllm-1"}});
+  ASSERT_TRUE(energy.has_value());
+  EXPECT_LT(*energy, 3 * 1200.0 + 1e-6) << "at most the 2 s since its first scrape, on the node (vllm-1 holds no GPU)";
+}
+
+TEST(ModelEfficiency, AnotherPodAtTheSameUrlIsAnotherServer) {
+  Node node;
+  ModelTotalsAccumulator totals;
+  ModelEfficiency efficiency({}, std::chrono::seconds(60), true);
+  for (int i = 0; i < 50; ++i) efficiency.observe(node.step(1, totals));
+  node.pod = "vllm-1";  // the pod IP reused at once: listed all along
+  for (int i = 0; i < 3; ++i) efficiency.observe(node.step(1, totals));
+  MetricSet out;
+  efficiency.contribute(out);
+  EXPECT_EQ(find_value(out.families(), "ainode_model_energy_joules_total", {{"pod", "vllm-0"}}), std::nullopt);
+  auto energy = find_value(out.families(), "ainode_model_energy_joules_total", {{"pod", "vllm-1"}});
+  ASSERT_TRUE(energy.has_value());
+  EXPECT_LT(*energy, 3 * 1200.0 + 1e-6);
 }
 
 TEST(ModelEfficiency, NoEndpointsNoWork) {

@@ -135,3 +135,41 @@ TEST(GpuView, ProcessesSmShareForTimeSlicedGpus) {
   EXPECT_DOUBLE_EQ(*processes[1].sm_utilization_ratio, 0.5);
   EXPECT_TRUE(views[0].reading.owner.pod.empty());  // a process's pod is not the GPU's owner
 }
+
+// The tokens-per-joule join apportions MIG GPUs by what the view reads back:
+// the GPU's slices and each MIG device's slices, SMs and own owner.
+TEST(GpuView, MigDevicesAndTheGpusSlices) {
+  GpuReading g;
+  g.index = 0;
+  g.uuid = "GPU-a";
+  g.mig_enabled = true;
+  g.mig_max_devices = 7;
+  MigDeviceReading small;
+  small.uuid = "MIG-1";
+  small.gpu_instance = 9;
+  small.compute_instance = 0;
+  small.gpu_instance_slices = 1;
+  small.sm_count = 16;
+  small.owner = {"serving", "vllm-small", "vllm"};
+  MigDeviceReading large = small;
+  large.uuid = "MIG-2";
+  large.gpu_instance = 1;
+  large.gpu_instance_slices = 4;
+  large.sm_count = 64;
+  large.owner = {};
+  g.mig_devices = {small, large};
+  auto views = gpu_views(families_of({g}));
+  ASSERT_EQ(views.size(), 1u);
+  const GpuReading& r = views[0].reading;
+  EXPECT_EQ(r.mig_max_devices, 7u);
+  EXPECT_TRUE(r.owner.pod.empty()) << "a MIG device's pod is not the GPU's";
+  ASSERT_EQ(r.mig_devices.size(), 2u);
+  const auto& first = r.mig_devices[0].uuid == "MIG-1" ? r.mig_devices[0] : r.mig_devices[1];
+  const auto& second = r.mig_devices[0].uuid == "MIG-1" ? r.mig_devices[1] : r.mig_devices[0];
+  EXPECT_EQ(first.gpu_instance, 9u);
+  EXPECT_EQ(first.gpu_instance_slices, 1u);
+  EXPECT_EQ(first.sm_count, 16u);
+  EXPECT_EQ(first.owner.pod, "vllm-small");
+  EXPECT_EQ(second.gpu_instance_slices, 4u);
+  EXPECT_TRUE(second.owner.pod.empty());
+}

@@ -124,3 +124,35 @@ TEST(KubeletPods, TerminationIdentity) {
   bare.exit_code = 137;
   EXPECT_EQ(bare.identity(), "ContainerStatusUnknown|137");
 }
+
+// Model-server discovery reads the pod IP and the ainode.io/ annotations.
+TEST(KubeletPods, PodIpAndOnlyAinodeAnnotationsAreKept) {
+  std::ifstream file(ainode::testing::fixture_path("kubelet/pods_model_servers.json"));
+  std::stringstream text;
+  text << file.rdbuf();
+  auto pods = parse_kubelet_pods(text.str());
+  ASSERT_EQ(pods.size(), 8u);
+  EXPECT_EQ(pods[0].pod_ip, "10.244.3.21");
+  EXPECT_EQ(pods[0].annotations, (std::map<std::string, std::string>{{"ainode.io/metrics-port", "8000"}}))
+      << "kubernetes.io/ and kubectl annotations are not kept";
+  EXPECT_EQ(pods[1].annotations.at("ainode.io/metrics-scheme"), "https");
+  EXPECT_EQ(pods[3].pod_ip, "") << "a Pending pod has no IP yet";
+  EXPECT_EQ(pods[4].pod_ip, "fd00:10:244::5");
+  EXPECT_EQ(pods[5].annotations, (std::map<std::string, std::string>{{"ainode.io/metrics-scheme", "grpc"}}))
+      << "a number where the API says string reads as absent";
+  EXPECT_TRUE(pods[7].annotations.empty()) << "annotations: null";
+  // The recorded PodList: the trainer's IP, no ainode.io annotation.
+  auto recorded = parse_kubelet_pods(fixture());
+  EXPECT_EQ(recorded[0].pod_ip, "10.244.3.17");
+  EXPECT_TRUE(recorded[0].annotations.empty());
+}
+
+TEST(KubeletPods, AnnotationsOfOtherTypesReadAsAbsent) {
+  auto pods = parse_kubelet_pods(R"({"kind":"PodList","items":[
+    {"metadata":{"uid":"a","name":"p","annotations":["ainode.io/metrics-port"]},"status":{"podIP":7}},
+    {"metadata":{"uid":"b","name":"q","annotations":{"ainode.io/metrics-port":{"port":1}}},"status":"Running"}]})");
+  ASSERT_EQ(pods.size(), 2u);
+  EXPECT_TRUE(pods[0].annotations.empty());
+  EXPECT_EQ(pods[0].pod_ip, "");
+  EXPECT_TRUE(pods[1].annotations.empty());
+}

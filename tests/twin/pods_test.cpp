@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "collectors/app/model_server_discovery.hpp"
 #include "k8s/kubelet_pods_parser.hpp"
 #include "k8s/pod_event_tracker.hpp"
 #include "twin/kubelet_pod_list.hpp"
@@ -136,4 +137,29 @@ TEST(TwinPods, SummaryNamesThePodsAndNoStorage) {
   EXPECT_NE(summary.find("\"nodeName\":\"twin-node\""), std::string::npos);
   EXPECT_NE(summary.find("trainer-0"), std::string::npos);
   EXPECT_EQ(summary.find("ephemeral-storage"), std::string::npos);
+}
+
+// The pod serving the twin's model server is annotated for discovery, as a
+// real serving pod would be, with the model server's host as its IP.
+TEST(TwinPods, TheModelServingPodIsAnnotated) {
+  ScenarioFile file("[[pods]]\nnamespace = \"ml\"\nname = \"vllm-0\"\nuid = \"u-1\"\nmodel_server = true\n"
+                    "[[pods]]\nname = \"other\"\nuid = \"u-2\"\n"
+                    "[[fault]]\nkind = \"pod_eviction\"\npod = \"u-1\"\nfrom_seconds = 60\nto_seconds = 120\n");
+  auto specs = load_pods(file.path.string());
+  Causes causes = load_causes(file.path.string());
+  EXPECT_TRUE(specs[0].model_server);
+  EXPECT_FALSE(specs[1].model_server);
+  auto pods = ainode::parse_kubelet_pods(kubelet_pods_json(pods_at(specs, causes, 5), "127.0.0.1:8123"));
+  ASSERT_EQ(pods.size(), 2u);
+  EXPECT_EQ(pods[0].annotations.at("ainode.io/metrics-port"), "8123");
+  EXPECT_EQ(pods[0].pod_ip, "127.0.0.1");
+  EXPECT_TRUE(pods[1].annotations.empty());
+  auto discovered = ainode::discover_model_servers(pods);
+  ASSERT_EQ(discovered.servers.size(), 1u);
+  EXPECT_EQ(discovered.servers[0].endpoint.url, "http://127.0.0.1:8123/metrics");
+  // Evicted: it serves nothing, and says so.
+  auto evicted = ainode::parse_kubelet_pods(kubelet_pods_json(pods_at(specs, causes, 70), "127.0.0.1:8123"));
+  EXPECT_TRUE(ainode::discover_model_servers(evicted).servers.empty());
+  // No model server: no annotation.
+  EXPECT_TRUE(ainode::parse_kubelet_pods(kubelet_pods_json(pods_at(specs, causes, 5)))[0].annotations.empty());
 }

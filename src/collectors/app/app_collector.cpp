@@ -1,5 +1,7 @@
 #include "collectors/app/app_collector.hpp"
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "collectors/app/app_metrics.hpp"
@@ -12,20 +14,88 @@ double unix_seconds(std::chrono::system_clock::time_point t) {
 }
 }  // namespace
 
-AppCollector::AppCollector(std::vector<AppEndpoint> endpoints, Duration timeout, std::size_t max_body_bytes,
-                           Duration interval) {
-  for (auto& config : endpoints) {
-    Endpoint endpoint;
-    endpoint.label = endpoint_label(config.url);
-    endpoint.scraper = std::make_unique<ModelServerScraper>(config.url, timeout, max_body_bytes, interval);
-    endpoint.config = std::move(config);
+AppCollector::AppCollector(std::vector<AppEndpoint> endpoints, PodListSource pods, Duration timeout,
+                           std::size_t max_body_bytes, Duration interval)
+    : timeout_(timeout), interval_(interval), max_body_bytes_(max_body_bytes), pods_(std::move(pods)) {
+  for (auto& config : endpoints) endpoints_.push_back(make_endpoint(std::move(config)));
+}
+
+AppCollector::Endpoint AppCollector::make_endpoint(AppEndpoint config) const {
+  Endpoint endpoint;
+  endpoint.label = endpoint_label(config.url);
+  endpoint.scraper = std::make_unique<ModelServerScraper>(config.url, timeout_, max_body_bytes_, interval_);
+  endpoint.config = std::move(config);
+  return endpoint;
+}
+
+std::vector<const MetricDesc*> AppCollector::describe() const {
+  return {&kModelTokens,       &kModelRequests,     &kAppEndpointUp,         &kAppScrapeTimestamp,
+          &kAppScrapeDuration, &kAppScrapeErrors,   &kAppDiscoveredEndpoints, &kAppDiscoveryErrors};
+}
+
+void AppCollector::discover(CollectContext& context) {
+  // Dropped servers are destroyed once their thread has ended: never a wait here.
+  std::erase_if(stopping_, [](const auto& scraper) { return scraper->stopped(); });
+  auto pods = pods_();
+  if (!pods || pods == seen_pods_) return;  // no answer yet, or nothing new
+  seen_pods_ = pods;
+  last_discovery_ = discover_model_servers(*pods);
+
+  std::set<std::string> rejected_now;
+  for (const auto& rejected : last_discovery_.rejected) {
+    std::string key = rejected.uid + "|" + rejected.message;
+    rejected_now.insert(key);
+    if (said_rejected_.contains(key)) continue;
+    ++discovery_errors_[rejected.reason];
+    context.notice(NoticeLevel::warning, rejected.message);
+  }
+  said_rejected_ = std::move(rejected_now);  // a pod gone and back with the same mistake is said again
+
+  // Wanted: each discovered URL once, unless configured (the configuration,
+  // with its pod or gpus, wins).
+  std::map<std::string, const DiscoveredServer*> wanted;
+  for (const auto& server : last_discovery_.servers) wanted.emplace(server.endpoint.url, &server);
+  for (const auto& endpoint : endpoints_) {
+    if (!endpoint.discovered) wanted.erase(endpoint.config.url);
+  }
+  for (auto it = endpoints_.begin(); it != endpoints_.end();) {
+    if (!it->discovered) {
+      ++it;
+      continue;
+    }
+    auto found = wanted.find(it->config.url);
+    if (found != wanted.end() && found->second->pod_uid == it->pod_uid) {
+      wanted.erase(found);
+      ++it;
+      continue;
+    }
+    // The pod is gone, or another pod now has its address: its counts end here.
+    accumulator_.forget(it->label);
+    it->scraper->stop();
+    stopping_.push_back(std::move(it->scraper));
+    it = endpoints_.erase(it);
+  }
+  for (const auto& [url, server] : wanted) {
+    Endpoint endpoint = make_endpoint(server->endpoint);
+    endpoint.discovered = true;
+    endpoint.pod_uid = server->pod_uid;
     endpoints_.push_back(std::move(endpoint));
   }
 }
 
-std::vector<const MetricDesc*> AppCollector::describe() const {
-  return {&kModelTokens, &kModelRequests, &kAppEndpointUp, &kAppScrapeTimestamp, &kAppScrapeDuration,
-          &kAppScrapeErrors};
+void AppCollector::export_discovery(MetricSet& out, nlohmann::json& details) const {
+  std::size_t discovered = 0;
+  for (const auto& endpoint : endpoints_) discovered += endpoint.discovered ? 1 : 0;
+  out.add(kAppDiscoveredEndpoints, static_cast<double>(discovered));
+  for (const auto& [reason, count] : discovery_errors_) out.add(kAppDiscoveryErrors, {reason}, static_cast<double>(count));
+  nlohmann::json rejected = nlohmann::json::array();
+  for (const auto& pod : last_discovery_.rejected) {
+    rejected.push_back({{"pod", pod.namespace_name + "/" + pod.pod}, {"reason", pod.reason}, {"message", pod.message}});
+  }
+  details["discovery"] = {{"kubelet_answered", seen_pods_ != nullptr},
+                          {"endpoints", discovered},
+                          {"waiting_pods", last_discovery_.waiting},
+                          {"rejected_pods", std::move(rejected)}};
 }
 
 void AppCollector::export_totals(const Endpoint& endpoint, MetricSet& out) const {
@@ -44,10 +114,13 @@ void AppCollector::export_totals(const Endpoint& endpoint, MetricSet& out) const
 }
 
 void AppCollector::collect(CollectContext& context, MetricSet& out) {
+  if (pods_) discover(context);
   nlohmann::json details = nlohmann::json::array();
   for (auto& endpoint : endpoints_) {
     auto scrape = endpoint.scraper->latest();
-    nlohmann::json detail = {{"url", endpoint.label}, {"attempts", scrape->attempts}};
+    nlohmann::json detail = {{"url", endpoint.label}, {"attempts", scrape->attempts},
+                             {"source", endpoint.discovered ? "kubelet" : "config"}};
+    if (!endpoint.config.pod.empty()) detail["pod"] = endpoint.config.namespace_name + "/" + endpoint.config.pod;
     if (scrape->attempts == 0) {  // the first answer is still on its way
       detail["state"] = "not scraped yet";
       details.push_back(std::move(detail));
@@ -86,7 +159,9 @@ void AppCollector::collect(CollectContext& context, MetricSet& out) {
     if (scrape->truncated) detail["truncated"] = true;
     details.push_back(std::move(detail));
   }
-  context.details = std::make_shared<const nlohmann::json>(nlohmann::json{{"endpoints", std::move(details)}});
+  nlohmann::json all = {{"endpoints", std::move(details)}};
+  if (pods_) export_discovery(out, all);
+  context.details = std::make_shared<const nlohmann::json>(std::move(all));
 }
 
 }  // namespace ainode

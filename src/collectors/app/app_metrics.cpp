@@ -24,6 +24,16 @@ const MetricDesc kAppScrapeErrors{"ainode_app_scrape_errors_total", MetricType::
                                   "too_large, parse, ...).",
                                   {"endpoint", "reason"}};
 
+const MetricDesc kAppDiscoveredEndpoints{
+    "ainode_app_discovered_endpoints", MetricType::gauge, "",
+    "Model-server endpoints found through the kubelet: Running pods annotated ainode.io/metrics-port (app.discover).",
+    {}};
+const MetricDesc kAppDiscoveryErrors{
+    "ainode_app_discovery_errors_total", MetricType::counter, "",
+    "Annotated pods whose ainode.io/metrics-* annotations make no URL, by reason (bad_port, bad_path, bad_scheme); "
+    "counted once per pod and value.",
+    {"reason"}};
+
 std::string endpoint_label(std::string_view url) {
   auto scheme = url.find("://");
   std::size_t host = scheme == std::string_view::npos ? 0 : scheme + 3;

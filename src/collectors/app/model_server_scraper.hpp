@@ -48,6 +48,11 @@ class ModelServerScraper {
   // Starts the worker on the first call; never waits for an answer.
   std::shared_ptr<const ModelServerScrape> latest();
   const std::string& url() const { return url_; }
+  // A model server no longer wanted (its pod went away): stop() asks the
+  // thread to end without waiting for a scrape in flight; once stopped(),
+  // destroying the scraper does not block.
+  void stop() { worker_.request_stop(); }
+  bool stopped() { return worker_.finished(); }
 
  private:
   void round();

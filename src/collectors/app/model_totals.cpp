@@ -23,4 +23,8 @@ std::vector<std::pair<ModelSeriesKey, ModelTotals>> ModelTotalsAccumulator::obse
   return out;
 }
 
+void ModelTotalsAccumulator::forget(const std::string& endpoint) {
+  std::erase_if(counters_, [&](const auto& entry) { return entry.first.endpoint == endpoint; });
+}
+
 }  // namespace ainode

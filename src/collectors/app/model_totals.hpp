@@ -38,6 +38,9 @@ class ModelTotalsAccumulator {
   // One good answer of `endpoint`: the totals of every (server, model) in it.
   std::vector<std::pair<ModelSeriesKey, ModelTotals>> observe(const std::string& endpoint,
                                                               const std::vector<ModelCounters>& counters);
+  // The endpoint is gone (a discovered pod deleted): a new server at the
+  // same URL later counts from its own first answer.
+  void forget(const std::string& endpoint);
 
  private:
   struct Counters {

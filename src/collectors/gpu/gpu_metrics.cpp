@@ -115,6 +115,10 @@ const MetricDesc kProcessSm{"ainode_gpu_process_sm_utilization_ratio", MetricTyp
 const MetricDesc kMigMode{"ainode_gpu_mig_mode", MetricType::gauge, "", "1 if MIG is enabled.", kGpuOwned};
 const MetricDesc kMigModePending{"ainode_gpu_mig_mode_pending", MetricType::gauge, "",
                                  "1 if MIG will be enabled after the next reset.", kGpuOwned};
+const MetricDesc kMigMaxDevices{"ainode_gpu_mig_max_devices", MetricType::gauge, "",
+                                "MIG devices the GPU can hold at most (NVML's maximum MIG device count): its compute "
+                                "slices, the whole MIG energy shares are taken of.",
+                                kGpuOwned};
 const Labels kMig = owned({"mig_uuid", "gpu_instance", "compute_instance"});
 const MetricDesc kMigInfo{"ainode_gpu_mig_device_info", MetricType::gauge, "",
                           "A MIG device: profile and placement; value is always 1.",
@@ -186,7 +190,7 @@ std::vector<const MetricDesc*> gpu_metric_descriptors() {
           &kEccMode,      &kEccModePending, &kEccErrors,   &kRetiredPages,   &kRetiredPending,    &kRemappedRows,
           &kRemapPending, &kRemapFailure,  &kPcieGeneration, &kPcieGenerationMax, &kPcieWidth,    &kPcieWidthMax,
           &kPcieThroughput, &kPcieReplays, &kNvlinkUp,     &kNvlinkErrors,   &kNvlinkData,   &kProcessMemory,     &kProcessSm,
-          &kMigMode,      &kMigModePending, &kMigInfo,     &kMigSm,          &kMigSlices,         &kMigMemoryTotal,
+          &kMigMode,      &kMigModePending, &kMigMaxDevices, &kMigInfo,     &kMigSm,          &kMigSlices,         &kMigMemoryTotal,
           &kMigMemoryUsed, &kXids,         &kLastXid,      &kLastXidTime,    &kEvents,            &kNvmlErrors,   &kNvmlSlowCalls,
           &kCompatUtilization, &kCompatMemoryUsed, &kCompatMemoryTotal, &kCompatPower, &kCompatTemperature};
 }
@@ -309,6 +313,7 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
   }
   per_gpu(kMigMode, [&](const GpuReading& g) { return flag(g.mig_enabled); });
   per_gpu(kMigModePending, [&](const GpuReading& g) { return flag(g.mig_enabled_pending); });
+  per_gpu(kMigMaxDevices, [&](const GpuReading& g) { return count(g.mig_max_devices); });
   auto opt = [](const std::optional<unsigned>& v) { return v ? std::to_string(*v) : std::string(); };
   for (const auto& g : in.gpus) {
     for (const auto& m : g.mig_devices) {

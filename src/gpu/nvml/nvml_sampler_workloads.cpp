@@ -122,6 +122,7 @@ void NvmlSampler::read_mig(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
   if (!call(r, s, "nvmlDeviceGetMaxMigDeviceCount", [&] { return api_.max_mig_device_count(device, &max_devices); })) {
     return;
   }
+  if (max_devices > 0) r.mig_max_devices = max_devices;
   for (unsigned i = 0; i < max_devices; ++i) {
     nvmlDevice_t mig = nullptr;
     nvmlReturn_t code = api_.mig_device_by_index(device, i, &mig);

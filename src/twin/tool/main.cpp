@@ -126,8 +126,10 @@ int run_all(const Options& o) {
     _exit(127);
   }
   // Started after fork: a gRPC server's threads must not be forked.
+  // The twin's model server is the annotated pod's (127.0.0.1 as its podIP):
+  // the agent finds it through /pods (app.discover) as on a real node.
   TwinKubelet kubelet((work / "kubelet.sock").string(), o.kubelet_listen, load_pods(o.scenario),
-                      load_causes(o.scenario), load_gpu_count(o.scenario));
+                      load_causes(o.scenario), load_gpu_count(o.scenario), o.model_server);
   if (!kubelet.serving()) std::cerr << "ainode-twin: the twin kubelet did not start\n";
   if (!kubelet.http_bound()) std::cerr << "ainode-twin: no twin kubelet /pods: " << kubelet.http_error() << "\n";
   std::unique_ptr<ModelServer> model;

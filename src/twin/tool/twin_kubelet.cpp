@@ -13,8 +13,8 @@ constexpr const char* kGpuResource = "nvidia.com/gpu";
 }
 
 TwinKubelet::TwinKubelet(const std::string& socket, const std::string& http_address, std::vector<PodSpec> pods,
-                         Causes causes, unsigned gpu_count)
-    : pods_(std::move(pods)), causes_(std::move(causes)), gpu_count_(gpu_count) {
+                         Causes causes, unsigned gpu_count, std::string model_server)
+    : pods_(std::move(pods)), causes_(std::move(causes)), gpu_count_(gpu_count), model_server_(std::move(model_server)) {
   if (!socket.empty()) {
     std::filesystem::remove(socket);
     grpc::ServerBuilder builder;
@@ -33,7 +33,9 @@ TwinKubelet::~TwinKubelet() {
 }
 
 std::optional<TwinHttpResponse> TwinKubelet::http_get(const std::string& path) const {
-  if (path == "/pods") return TwinHttpResponse{"200 OK", "application/json", kubelet_pods_json(pods_at(pods_, causes_, time_))};
+  if (path == "/pods") {
+    return TwinHttpResponse{"200 OK", "application/json", kubelet_pods_json(pods_at(pods_, causes_, time_), model_server_)};
+  }
   if (path == "/stats/summary") {
     return TwinHttpResponse{"200 OK", "application/json", kubelet_summary_json(pods_at(pods_, causes_, time_))};
   }

@@ -19,9 +19,10 @@ namespace ainode::twin {
 
 class TwinKubelet final : public v1::PodResourcesLister::Service {
  public:
-  // An empty socket or HTTP address leaves that half out.
+  // An empty socket or HTTP address leaves that half out. `model_server`
+  // ("host:port" or ""): where the pods with model_server = true serve.
   TwinKubelet(const std::string& socket, const std::string& http_address, std::vector<PodSpec> pods, Causes causes,
-              unsigned gpu_count);
+              unsigned gpu_count, std::string model_server = "");
   ~TwinKubelet() override;
   bool serving() const { return server_ != nullptr; }
   // Whether the HTTP half listens (or was not asked for), and why not.
@@ -40,6 +41,7 @@ class TwinKubelet final : public v1::PodResourcesLister::Service {
   std::vector<PodSpec> pods_;
   Causes causes_;
   unsigned gpu_count_;
+  std::string model_server_;
   std::atomic<double> time_{0};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<TwinHttpServer> http_;  // last: its thread reads the rest

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <atomic>
+
+#include <nlohmann/json.hpp>
 #include <mutex>
 #include <thread>
 
@@ -38,6 +40,7 @@ class FakeModelServer {
     close(socket_);
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/metrics"; }
+  std::string port() const { return std::to_string(port_); }
   void answer(int status, std::string body, std::chrono::milliseconds delay = {}) {
     std::lock_guard lock(mutex_);
     status_ = status;
@@ -102,7 +105,7 @@ using testing::Collected;
 TEST(AppCollector, CountsTokensPerModelFromTheFirstScrape) {
   FakeModelServer server;
   server.answer(200, vllm_page(1000, 300));
-  AppCollector collector({endpoint(server.url(), "ml", "vllm-0")}, std::chrono::seconds(2), 1 << 20,
+  AppCollector collector({endpoint(server.url(), "ml", "vllm-0")}, {}, std::chrono::seconds(2), 1 << 20,
                          std::chrono::milliseconds(50));
   auto first = collect_until(collector, [](const Collected& c) { return c.count("ainode_model_tokens_total") > 0; });
   EXPECT_EQ(first.value("ainode_app_endpoint_up"), 1);
@@ -127,7 +130,7 @@ TEST(AppCollector, CountsTokensPerModelFromTheFirstScrape) {
 TEST(AppCollector, DownServerIsCountedSaidOnceAndItsSeriesAreAbsent) {
   FakeModelServer server;
   server.answer(200, vllm_page(10, 1));
-  AppCollector collector({endpoint(server.url())}, std::chrono::seconds(2), 1 << 20, std::chrono::milliseconds(50));
+  AppCollector collector({endpoint(server.url())}, {}, std::chrono::seconds(2), 1 << 20, std::chrono::milliseconds(50));
   collect_until(collector, [](const Collected& c) { return c.count("ainode_model_tokens_total") > 0; });
   server.answer(503, "loading model\n");
   auto down = collect_until(collector, [](const Collected& c) { return c.value("ainode_app_endpoint_up") == 0.0; });
@@ -151,7 +154,7 @@ TEST(AppCollector, SlowGarbageAndHugePagesAreErrorsOfThatEndpointOnly) {
   garbage.answer(200, "<html><body>Not here</body></html>\n");
   huge.answer(200, std::string(300 * 1024, '#') + "\n" + vllm_page(1, 1));
   good.answer(200, vllm_page(5, 5));
-  AppCollector collector({endpoint(slow.url()), endpoint(garbage.url()), endpoint(huge.url()), endpoint(good.url())},
+  AppCollector collector({endpoint(slow.url()), endpoint(garbage.url()), endpoint(huge.url()), endpoint(good.url())}, {},
                          std::chrono::milliseconds(300), 256 * 1024, std::chrono::milliseconds(50));
   auto started = std::chrono::steady_clock::now();
   auto c = collect_until(collector, [&](const Collected& c) {
@@ -170,6 +173,119 @@ TEST(AppCollector, SlowGarbageAndHugePagesAreErrorsOfThatEndpointOnly) {
   testing::collect_once(collector);
   EXPECT_LT(std::chrono::steady_clock::now() - one, std::chrono::milliseconds(100));
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+}
+
+// The kubelet's /pods as the discovery reads it: a list the test replaces.
+class PodList {
+ public:
+  void set(std::vector<PodStatus> pods) {
+    std::lock_guard lock(mutex_);
+    pods_ = std::make_shared<const std::vector<PodStatus>>(std::move(pods));
+  }
+  AppCollector::PodListSource source() {
+    return [this] {
+      std::lock_guard lock(mutex_);
+      return pods_;
+    };
+  }
+
+ private:
+  std::mutex mutex_;
+  std::shared_ptr<const std::vector<PodStatus>> pods_;
+};
+
+PodStatus serving_pod(std::string name, std::string uid, std::string port) {
+  PodStatus pod;
+  pod.uid = std::move(uid);
+  pod.namespace_name = "serving";
+  pod.name = std::move(name);
+  pod.phase = "Running";
+  pod.pod_ip = "127.0.0.1";
+  pod.annotations["ainode.io/metrics-port"] = std::move(port);
+  return pod;
+}
+
+TEST(AppCollector, DiscoveredPodsAreScrapedAsThemselvesUntilTheyGo) {
+  FakeModelServer server;
+  server.answer(200, vllm_page(1000, 300));
+  PodList pods;
+  AppCollector collector({}, pods.source(), std::chrono::seconds(2), 1 << 20, std::chrono::milliseconds(50));
+  auto before = testing::collect_once(collector);
+  EXPECT_EQ(before.count("ainode_app_endpoint_up"), 0u) << "no /pods answer yet: nothing to scrape";
+  EXPECT_EQ(before.value("ainode_app_discovered_endpoints"), 0);
+
+  auto said_about_triton = [](const Collected& c) {
+    std::size_t n = 0;
+    for (const auto& w : c.warnings) n += w.find("pod serving/triton-0") != std::string::npos ? 1 : 0;
+    return n;
+  };
+  pods.set({serving_pod("vllm-0", "uid-1", server.port()), serving_pod("triton-0", "uid-2", "metrics")});
+  server.answer(200, vllm_page(1600, 330));
+  std::size_t said = said_about_triton(testing::collect_once(collector));  // the answer is read here
+  auto found = collect_until(collector, [](const Collected& c) { return c.count("ainode_model_tokens_total") > 0; });
+  EXPECT_EQ(found.value("ainode_app_discovered_endpoints"), 1);
+  EXPECT_EQ(found.value("ainode_model_tokens_total", {{"namespace", "serving"}, {"pod", "vllm-0"},
+                                                      {"endpoint", server.url()}, {"type", "generation"}}),
+            0);
+  EXPECT_EQ(found.value("ainode_app_discovery_errors_total", {{"reason", "bad_port"}}), 1);
+  ASSERT_TRUE(found.details);
+  EXPECT_EQ(found.details->at("endpoints").at(0).at("source"), "kubelet");
+  EXPECT_EQ(found.details->at("endpoints").at(0).at("pod"), "serving/vllm-0");
+  EXPECT_EQ(found.details->at("discovery").at("rejected_pods").at(0).at("pod"), "serving/triton-0");
+
+  // The same answer again, and a new answer with the same pods: the bad
+  // annotation is said and counted once; the server keeps its counts.
+  pods.set({serving_pod("vllm-0", "uid-1", server.port()), serving_pod("triton-0", "uid-2", "metrics")});
+  server.answer(200, vllm_page(1700, 330));
+  said += said_about_triton(testing::collect_once(collector));
+  auto again = collect_until(collector, [](const Collected& c) {
+    return c.value("ainode_model_tokens_total", {{"type", "generation"}}).value_or(0) > 0;
+  });
+  EXPECT_EQ(said, 1u);
+  EXPECT_EQ(again.value("ainode_app_discovery_errors_total", {{"reason", "bad_port"}}), 1);
+  EXPECT_EQ(again.value("ainode_model_tokens_total", {{"type", "generation"}}), 100);
+
+  // The pod goes: its series go with it (not zero, not stale).
+  pods.set({});
+  auto gone = testing::collect_once(collector);
+  EXPECT_EQ(gone.count("ainode_app_endpoint_up"), 0u);
+  EXPECT_EQ(gone.count("ainode_model_tokens_total"), 0u);
+  EXPECT_EQ(gone.value("ainode_app_discovered_endpoints"), 0);
+
+  // Another pod at the same address counts from its own first answer.
+  pods.set({serving_pod("vllm-1", "uid-3", server.port())});
+  server.answer(200, vllm_page(5000, 400));
+  auto next = collect_until(collector, [](const Collected& c) { return c.count("ainode_model_tokens_total") > 0; });
+  EXPECT_EQ(next.value("ainode_model_tokens_total", {{"pod", "vllm-1"}, {"type", "generation"}}), 0);
+  EXPECT_EQ(next.count("ainode_app_endpoint_up"), 1u);
+}
+
+TEST(AppCollector, ConfiguredUrlWinsOverTheSameDiscoveredOne) {
+  FakeModelServer server;
+  server.answer(200, vllm_page(10, 1));
+  PodList pods;
+  pods.set({serving_pod("vllm-0", "uid-1", server.port())});
+  AppCollector collector({endpoint(server.url(), "ml", "configured-0")}, pods.source(), std::chrono::seconds(2), 1 << 20,
+                         std::chrono::milliseconds(50));
+  auto c = collect_until(collector, [](const Collected& c) { return c.count("ainode_model_tokens_total") > 0; });
+  EXPECT_EQ(c.count("ainode_app_endpoint_up"), 1u);
+  EXPECT_EQ(c.value("ainode_app_discovered_endpoints"), 0);
+  EXPECT_TRUE(c.value("ainode_model_tokens_total", {{"pod", "configured-0"}, {"type", "generation"}}).has_value());
+}
+
+TEST(AppCollector, ADroppedServerStuckInAScrapeDoesNotHoldTheCycle) {
+  FakeModelServer hung;
+  hung.answer(200, vllm_page(1, 1), std::chrono::milliseconds(1500));
+  PodList pods;
+  pods.set({serving_pod("vllm-0", "uid-1", hung.port())});
+  AppCollector collector({}, pods.source(), std::chrono::seconds(2), 1 << 20, std::chrono::milliseconds(50));
+  testing::collect_once(collector);  // starts its scrape, which hangs
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  pods.set({});
+  auto started = std::chrono::steady_clock::now();
+  auto gone = testing::collect_once(collector);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(500));
+  EXPECT_EQ(gone.value("ainode_app_discovered_endpoints"), 0);
 }
 
 TEST(ModelServerPage, EmptyPageIsUpWithoutCountersGarbageIsNotAPage) {
