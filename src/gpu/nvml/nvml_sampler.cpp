@@ -61,6 +61,19 @@ void NvmlSampler::record_cost(std::string_view call, double seconds) {
   cost->second.max_seconds = std::max(cost->second.max_seconds, seconds);
 }
 
+nvmlReturn_t NvmlSampler::timed(std::string_view name, const std::function<nvmlReturn_t()>& function) {
+  auto started = std::chrono::steady_clock::now();
+  nvmlReturn_t code = function();
+  record_cost(name, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return code;
+}
+
+std::uint64_t NvmlSampler::calls_made() const {
+  std::uint64_t total = 0;
+  for (const auto& [name, cost] : call_costs_) total += cost.calls;
+  return total;
+}
+
 bool NvmlSampler::slow_read_due(DeviceState& state) {
   auto now = std::chrono::steady_clock::now();
   if (now < state.next_slow_read) return false;
@@ -72,14 +85,17 @@ bool NvmlSampler::call(GpuReading& reading, DeviceState& state, const char* name
                        const std::function<nvmlReturn_t()>& function) {
   if (state.lost || state.unsupported.contains(name)) return false;
   auto started = std::chrono::steady_clock::now();
-  nvmlReturn_t code = function();
+  nvmlReturn_t code = timed(name, function);
   auto took = std::chrono::steady_clock::now() - started;
-  record_cost(name, std::chrono::duration<double>(took).count());
   if (took >= options_.slow_call) {
     NvmlCallKey key{reading.uuid, reading.index, name};
     ++slow_calls_[key];
     last_slow_call_ = NvmlSlowCall{key, std::chrono::duration<double>(took).count(), std::chrono::system_clock::now()};
   }
+  return handle(reading, state, name, code);
+}
+
+bool NvmlSampler::handle(GpuReading& reading, DeviceState& state, const char* name, nvmlReturn_t code) {
   if (code == NVML_SUCCESS) return true;
   if (code == NVML_ERROR_NOT_SUPPORTED) {
     state.unsupported.insert(name);
@@ -98,19 +114,21 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted
   std::vector<GpuReading> out;
   hidden_.clear();
   unsigned count = 0;
-  if (nvmlReturn_t code = api_.device_count(&count); code != NVML_SUCCESS) {
+  if (nvmlReturn_t code = timed("nvmlDeviceGetCount", [&] { return api_.device_count(&count); }); code != NVML_SUCCESS) {
     count_error("", 0, "nvmlDeviceGetCount", code);
     return out;
   }
   std::set<std::string> seen;
   for (unsigned index = 0; index < count; ++index) {
     nvmlDevice_t device = nullptr;
-    if (nvmlReturn_t code = api_.device_by_index(index, &device); code != NVML_SUCCESS) {
+    if (nvmlReturn_t code = timed("nvmlDeviceGetHandleByIndex", [&] { return api_.device_by_index(index, &device); });
+        code != NVML_SUCCESS) {
       count_error("", index, "nvmlDeviceGetHandleByIndex", code);
       continue;
     }
     char buffer[NVML_DEVICE_UUID_V2_BUFFER_SIZE] = {};
-    nvmlReturn_t code = api_.uuid != nullptr ? api_.uuid(device, buffer, sizeof buffer) : NVML_ERROR_FUNCTION_NOT_FOUND;
+    nvmlReturn_t code = api_.uuid != nullptr ? timed("nvmlDeviceGetUUID", [&] { return api_.uuid(device, buffer, sizeof buffer); })
+                                             : NVML_ERROR_FUNCTION_NOT_FOUND;
     GpuReading reading;
     reading.index = index;
     if (code == NVML_SUCCESS) {
@@ -127,6 +145,7 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted
     if (code != NVML_SUCCESS) count_error(reading.uuid, index, "nvmlDeviceGetUUID", code);
     std::string key = reading.uuid.empty() ? "index:" + std::to_string(index) : reading.uuid;
     seen.insert(key);
+    ++devices_read_;
     DeviceState& state = devices_[key];
     if (code == NVML_ERROR_GPU_IS_LOST) {
       if (!state.lost) events_.record(GpuEvent{std::chrono::system_clock::now(), reading.uuid, "gpu_lost", 0});
@@ -136,7 +155,8 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted
       // A lost GPU is probed once per cycle for a recovery (driver reset).
       unsigned ignored = 0;
       if (code == NVML_SUCCESS && api_.clock != nullptr &&  // the UUID answered again
-          api_.clock(device, NVML_CLOCK_SM, &ignored) != NVML_ERROR_GPU_IS_LOST) {
+          timed("nvmlDeviceGetClockInfo/sm", [&] { return api_.clock(device, NVML_CLOCK_SM, &ignored); }) !=
+              NVML_ERROR_GPU_IS_LOST) {
         state.lost = false;
         events_.record(GpuEvent{std::chrono::system_clock::now(), reading.uuid, "gpu_recovered", 0});
       } else {
@@ -235,7 +255,7 @@ void NvmlSampler::read_thermal_and_power(nvmlDevice_t device, GpuReading& r, Dev
       // Each threshold is its own capability: "nvmlDeviceGetTemperatureThreshold/slowdown".
       std::string call_name = std::string("nvmlDeviceGetTemperatureThreshold/") + name;
       if (s.unsupported.contains(call_name)) continue;
-      nvmlReturn_t code = api_.temperature_threshold(device, type, &value);
+      nvmlReturn_t code = timed(call_name, [&, t = type] { return api_.temperature_threshold(device, t, &value); });
       if (code == NVML_SUCCESS) {
         r.temperature_thresholds_celsius[name] = value;
       } else if (code == NVML_ERROR_NOT_SUPPORTED || code == NVML_ERROR_INVALID_ARGUMENT) {
@@ -401,7 +421,7 @@ void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s)
   if (!api_.nvlink_state || s.unsupported.contains("nvlink")) return;
   for (unsigned link = 0; link < NVML_NVLINK_MAX_LINKS; ++link) {
     nvmlEnableState_t active{};
-    nvmlReturn_t code = api_.nvlink_state(device, link, &active);
+    nvmlReturn_t code = timed("nvmlDeviceGetNvLinkState", [&] { return api_.nvlink_state(device, link, &active); });
     if (code == NVML_ERROR_NOT_SUPPORTED || code == NVML_ERROR_INVALID_ARGUMENT) {
       if (link == 0) s.unsupported.insert("nvlink");  // no NVLink on this GPU at all
       break;                                           // past the last link

@@ -76,6 +76,11 @@ class NvmlSampler {
   const std::map<NvmlCallKey, std::uint64_t>& slow_calls() const { return slow_calls_; }
   const std::optional<NvmlSlowCall>& last_slow_call() const { return last_slow_call_; }
   const std::map<std::string, NvmlCallCost, std::less<>>& call_costs() const { return call_costs_; }
+  // Every NVML call sample() made, summed over call_costs(), and how many
+  // GPUs it read in all (a GPU read in two cycles counts twice): their
+  // quotient is the number of NVML calls per GPU per cycle.
+  std::uint64_t calls_made() const;
+  std::uint64_t devices_read() const { return devices_read_; }
 
  private:
   struct DeviceState {
@@ -93,7 +98,11 @@ class NvmlSampler {
   // Runs one NVML call for `reading`; true on success. Handles
   // NOT_SUPPORTED (remembered), GPU_IS_LOST (device down) and counts others.
   bool call(GpuReading& reading, DeviceState& state, const char* name, const std::function<nvmlReturn_t()>& function);
+  // What call() does with the answer of a call made (and timed) elsewhere.
+  bool handle(GpuReading& reading, DeviceState& state, const char* name, nvmlReturn_t code);
   void record_cost(std::string_view call, double seconds);
+  // Runs one NVML call and records its cost under `name`; the error is the caller's to handle.
+  nvmlReturn_t timed(std::string_view name, const std::function<nvmlReturn_t()>& function);
 
   // Reads `fields` in one nvmlDeviceGetFieldValues call. `capability` names
   // them together: NOT_SUPPORTED for any of them stops asking, other
@@ -122,6 +131,7 @@ class NvmlSampler {
   std::map<NvmlCallKey, std::uint64_t> slow_calls_;
   std::optional<NvmlSlowCall> last_slow_call_;
   std::map<std::string, NvmlCallCost, std::less<>> call_costs_;
+  std::uint64_t devices_read_ = 0;
 };
 
 }  // namespace ainode
