@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "core/text.hpp"
-#include "gpu/nvml/nvml_field_value.hpp"
 
 namespace ainode {
 
@@ -31,26 +30,6 @@ NvmlSampler::NvmlSampler(const NvmlApi& api, NvmlSamplerOptions options, GpuEven
 
 void NvmlSampler::count_error(const std::string& uuid, unsigned index, const char* call, nvmlReturn_t code) {
   ++errors_[NvmlErrorKey{uuid, index, call, std::string(nvml_error_name(code))}];
-}
-
-bool NvmlSampler::read_fields(nvmlDevice_t device, GpuReading& r, DeviceState& s, const std::string& capability,
-                              std::vector<nvmlFieldValue_t>& fields) {
-  if (!api_.field_values || s.unsupported.contains(capability)) return false;
-  if (!call(r, s, "nvmlDeviceGetFieldValues",
-            [&] { return api_.field_values(device, static_cast<int>(fields.size()), fields.data()); })) {
-    return false;
-  }
-  bool all_answered = true;
-  for (const auto& field : fields) {
-    if (field.nvmlReturn == NVML_SUCCESS) continue;
-    all_answered = false;
-    if (field.nvmlReturn == NVML_ERROR_NOT_SUPPORTED) {
-      s.unsupported.insert(capability);
-    } else {
-      count_error(r.uuid, r.index, capability.c_str(), field.nvmlReturn);
-    }
-  }
-  return all_answered;
 }
 
 void NvmlSampler::record_cost(std::string_view call, double seconds) {
@@ -170,8 +149,16 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted
     read_utilization_and_memory(device, reading, state);
     read_thermal_and_power(device, reading, state);
     read_clocks(device, reading, state);
-    read_reliability(device, reading, state);
     read_links(device, reading, state);
+    // Everything NVML also offers as a field value, in one call (the links
+    // first: the NVLink counters are asked for the links that are up).
+    NvmlFieldBatch batch(state.unsupported_fields);
+    request_fields(batch, reading, state);
+    fetch_fields(device, reading, state, batch);
+    read_memory_temperature_and_energy(device, reading, state, batch);
+    read_reliability(device, reading, state, batch);
+    read_link_counters(device, reading, state, batch);
+    read_slow_state(device, reading, state);
     read_processes(device, reading, state, fs);
     if (options_.enable_mig) read_mig(device, reading, state);
     if (state.lost) reading.up = false;
@@ -265,11 +252,6 @@ void NvmlSampler::read_thermal_and_power(nvmlDevice_t device, GpuReading& r, Dev
       }
     }
   }
-  std::vector<nvmlFieldValue_t> memory_temperature(1);
-  memory_temperature[0].fieldId = NVML_FI_DEV_MEMORY_TEMP;
-  if (read_fields(device, r, s, "nvmlDeviceGetFieldValues/memory_temperature", memory_temperature)) {
-    r.memory_temperature_celsius = nvml_field_value(memory_temperature[0]);
-  }
   if (api_.fan_speed && call(r, s, "nvmlDeviceGetFanSpeed", [&] { return api_.fan_speed(device, &value); })) {
     r.fan_speed_ratio = value / kPercent;
   }
@@ -291,15 +273,6 @@ void NvmlSampler::read_thermal_and_power(nvmlDevice_t device, GpuReading& r, Dev
     r.power_limits_watts["min"] = min * kMilliwatt;
     r.power_limits_watts["max"] = max * kMilliwatt;
   }
-  unsigned long long millijoules = 0;
-  if (s.slow_read_this_cycle) {
-    s.energy_joules.reset();
-    if (api_.total_energy && call(r, s, "nvmlDeviceGetTotalEnergyConsumption",
-                                  [&] { return api_.total_energy(device, &millijoules); })) {
-      s.energy_joules = static_cast<double>(millijoules) / 1000.0;
-    }
-  }
-  r.energy_joules = s.energy_joules;
 }
 
 void NvmlSampler::read_clocks(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
@@ -342,54 +315,6 @@ void NvmlSampler::read_clocks(nvmlDevice_t device, GpuReading& r, DeviceState& s
   }
 }
 
-void NvmlSampler::read_reliability(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
-  nvmlEnableState_t current{}, pending{};
-  if (api_.ecc_mode && call(r, s, "nvmlDeviceGetEccMode", [&] { return api_.ecc_mode(device, &current, &pending); })) {
-    r.ecc_enabled = current == NVML_FEATURE_ENABLED;
-    r.ecc_enabled_pending = pending == NVML_FEATURE_ENABLED;
-  }
-  if (api_.total_ecc_errors && r.ecc_enabled.value_or(false)) {
-    for (auto [type_name, type] : {std::pair{"corrected", NVML_MEMORY_ERROR_TYPE_CORRECTED},
-                                   std::pair{"uncorrected", NVML_MEMORY_ERROR_TYPE_UNCORRECTED}}) {
-      for (auto [scope_name, scope] : {std::pair{"volatile", NVML_VOLATILE_ECC}, std::pair{"aggregate", NVML_AGGREGATE_ECC}}) {
-        unsigned long long count = 0;
-        if (call(r, s, "nvmlDeviceGetTotalEccErrors", [&] { return api_.total_ecc_errors(device, type, scope, &count); })) {
-          r.ecc_errors[{type_name, scope_name}] = static_cast<double>(count);
-        }
-      }
-    }
-  }
-  if (api_.retired_pages) {
-    for (auto [cause_name, cause] :
-         {std::pair{"multiple_single_bit", NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS},
-          std::pair{"double_bit", NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR}}) {
-      // A size query (0 pages, no buffer): the driver answers
-      // INSUFFICIENT_SIZE with the count when there is at least one page.
-      unsigned pages = 0;
-      if (call(r, s, "nvmlDeviceGetRetiredPages", [&] {
-            nvmlReturn_t code = api_.retired_pages(device, cause, &pages, nullptr);
-            return code == NVML_ERROR_INSUFFICIENT_SIZE ? NVML_SUCCESS : code;
-          })) {
-        r.retired_pages[cause_name] = pages;
-      }
-    }
-  }
-  nvmlEnableState_t retire_pending{};
-  if (api_.retired_pages_pending && call(r, s, "nvmlDeviceGetRetiredPagesPendingStatus",
-                                         [&] { return api_.retired_pages_pending(device, &retire_pending); })) {
-    r.retired_pages_pending = retire_pending == NVML_FEATURE_ENABLED;
-  }
-  unsigned correctable = 0, uncorrectable = 0, is_pending = 0, failure = 0;
-  if (api_.remapped_rows && call(r, s, "nvmlDeviceGetRemappedRows", [&] {
-        return api_.remapped_rows(device, &correctable, &uncorrectable, &is_pending, &failure);
-      })) {
-    r.remapped_rows_correctable = correctable;
-    r.remapped_rows_uncorrectable = uncorrectable;
-    r.remapped_rows_pending = is_pending != 0;
-    r.remapped_rows_failure = failure != 0;
-  }
-}
-
 void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
   unsigned value = 0;
   auto read_uint = [&](const char* name, auto function, std::optional<unsigned>& into) {
@@ -414,10 +339,6 @@ void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s)
   }
   r.pcie_transmit_bytes_per_second = s.pcie_transmit_bytes_per_second;
   r.pcie_receive_bytes_per_second = s.pcie_receive_bytes_per_second;
-  if (api_.pcie_replay_counter &&
-      call(r, s, "nvmlDeviceGetPcieReplayCounter", [&] { return api_.pcie_replay_counter(device, &value); })) {
-    r.pcie_replays = value;
-  }
   if (!api_.nvlink_state || s.unsupported.contains("nvlink")) return;
   for (unsigned link = 0; link < NVML_NVLINK_MAX_LINKS; ++link) {
     nvmlEnableState_t active{};
@@ -430,33 +351,7 @@ void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s)
       count_error(r.uuid, r.index, "nvmlDeviceGetNvLinkState", code);
       continue;
     }
-    NvLinkReading reading{link, active == NVML_FEATURE_ENABLED, {}};
-    if (api_.nvlink_error_counter && reading.up) {
-      const std::pair<const char*, nvmlNvLinkErrorCounter_t> counters[] = {{"replay", NVML_NVLINK_ERROR_DL_REPLAY},
-                                                                          {"recovery", NVML_NVLINK_ERROR_DL_RECOVERY},
-                                                                          {"crc_flit", NVML_NVLINK_ERROR_DL_CRC_FLIT},
-                                                                          {"crc_data", NVML_NVLINK_ERROR_DL_CRC_DATA}};
-      for (const auto& [name, counter] : counters) {
-        unsigned long long count = 0;
-        std::string call_name = std::string("nvmlDeviceGetNvLinkErrorCounter/") + name;
-        if (call(r, s, call_name.c_str(),
-                 [&, c = counter] { return api_.nvlink_error_counter(device, link, c, &count); })) {
-          reading.errors[name] = static_cast<double>(count);
-        }
-      }
-    }
-    r.nvlinks.push_back(std::move(reading));
-  }
-  if (r.nvlinks.empty()) return;
-  // The sum over all links: per-link scopes are not reliable across drivers.
-  std::vector<nvmlFieldValue_t> data(2);
-  data[0].fieldId = NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX;
-  data[1].fieldId = NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX;
-  data[0].scopeId = data[1].scopeId = kNvmlScopeAllLinks;
-  if (read_fields(device, r, s, "nvmlDeviceGetFieldValues/nvlink_throughput", data)) {
-    constexpr double kKibibyte = 1024.0;
-    if (auto tx = nvml_field_value(data[0])) r.nvlink_transmit_bytes = *tx * kKibibyte;
-    if (auto rx = nvml_field_value(data[1])) r.nvlink_receive_bytes = *rx * kKibibyte;
+    r.nvlinks.push_back(NvLinkReading{link, active == NVML_FEATURE_ENABLED, {}});
   }
 }
 

@@ -16,6 +16,7 @@
 #include "core/host_fs.hpp"
 #include "gpu/gpu_event_log.hpp"
 #include "gpu/gpu_reading.hpp"
+#include "gpu/nvml/nvml_field_batch.hpp"
 #include "gpu/nvml/nvml_library.hpp"
 
 namespace ainode {
@@ -92,6 +93,10 @@ class NvmlSampler {
     std::chrono::steady_clock::time_point next_slow_read{};
     bool slow_read_this_cycle = false;
     std::optional<double> pcie_transmit_bytes_per_second, pcie_receive_bytes_per_second, energy_joules;
+    // Rarely changing, read with the slow fields too.
+    std::optional<bool> persistence_mode;
+    std::map<std::string, double> row_remap_banks;
+    std::set<FieldKey> unsupported_fields;  // field values answered NOT_SUPPORTED
   };
   // True when this cycle reads the slow fields of `state` (and schedules the next read).
   bool slow_read_due(DeviceState& state);
@@ -104,18 +109,24 @@ class NvmlSampler {
   // Runs one NVML call and records its cost under `name`; the error is the caller's to handle.
   nvmlReturn_t timed(std::string_view name, const std::function<nvmlReturn_t()>& function);
 
-  // Reads `fields` in one nvmlDeviceGetFieldValues call. `capability` names
-  // them together: NOT_SUPPORTED for any of them stops asking, other
-  // per-field errors are counted under it. True when every field answered.
-  bool read_fields(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const std::string& capability,
-                   std::vector<nvmlFieldValue_t>& fields);
+  // The field batch of one GPU for this cycle (nvml_sampler_fields.cpp):
+  // what to ask, the one call, and each reading from its field or, when the
+  // batch cannot tell, from `classic`.
+  void request_fields(NvmlFieldBatch& batch, const GpuReading& reading, const DeviceState& state) const;
+  void fetch_fields(nvmlDevice_t device, GpuReading& reading, DeviceState& state, NvmlFieldBatch& batch);
+  static std::optional<double> batched(const NvmlFieldBatch& batch, unsigned field_id, unsigned scope_id,
+                                       const std::function<std::optional<double>()>& classic);
 
   void read_identity(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const HostFs& fs);
   void read_utilization_and_memory(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void read_thermal_and_power(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void read_clocks(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
-  void read_reliability(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void read_links(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
+  void read_reliability(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const NvmlFieldBatch& batch);
+  void read_link_counters(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const NvmlFieldBatch& batch);
+  void read_memory_temperature_and_energy(nvmlDevice_t device, GpuReading& reading, DeviceState& state,
+                                          const NvmlFieldBatch& batch);
+  void read_slow_state(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void read_processes(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const HostFs& fs);
   void read_mig(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void count_error(const std::string& uuid, unsigned index, const char* call, nvmlReturn_t code);
