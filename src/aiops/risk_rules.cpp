@@ -57,7 +57,30 @@ void memory_rules(const GpuView& gpu, const GpuRiskHistory& history, Clock::time
   if (r.remapped_rows_pending.value_or(false)) {
     out.add("row_remap_pending", "a row remap is pending: it takes effect at the next GPU reset", 0.5, RiskAction::reset);
   }
-  if (double rows = r.remapped_rows_uncorrectable.value_or(0); rows > 0) {
+  // NVIDIA, "Row remapping": each bank has a few spare rows; when a bank has
+  // none left, its next uncorrectable error cannot be remapped, the failure
+  // flag is set and the GPU meets the RMA criterion. The histogram of spare
+  // rows per bank says how close each bank is; without it (older drivers)
+  // the count of rows spent stands in.
+  const auto& banks = r.row_remap_bank_availability;
+  if (!banks.empty()) {
+    auto at = [&](const char* level) {
+      auto found = banks.find(level);
+      return found == banks.end() ? 0.0 : found->second;
+    };
+    if (double none = at("none"); none > 0) {
+      out.add("row_remap_banks_exhausted",
+              fmt::format("{} memory banks have no spare row left: their next uncorrectable error fails the remap "
+                          "(NVIDIA's RMA criterion); plan the RMA",
+                          none),
+              0.6, RiskAction::drain);
+    }
+    if (double low = at("low"); low > 0) {
+      out.add("row_remap_banks_low",
+              fmt::format("{} memory banks are low on spare rows: plan an RMA before they run out", low), 0.25,
+              RiskAction::watch);
+    }
+  } else if (double rows = r.remapped_rows_uncorrectable.value_or(0); rows > 0) {
     out.add("remapped_rows_uncorrectable", fmt::format("{} rows remapped for uncorrectable errors", rows),
             std::min(0.4, 0.1 + 0.02 * rows), RiskAction::watch);
   }

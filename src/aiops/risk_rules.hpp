@@ -31,7 +31,8 @@ struct RiskAssessment {
 // Every reason a rule can give (the label values of
 // ainode_gpu_failure_risk_reason, a bounded set).
 inline constexpr const char* kRiskReasons[] = {
-    "row_remap_failure",  "row_remap_pending",     "remapped_rows_uncorrectable", "retired_pages",
+    "row_remap_failure",  "row_remap_pending",     "remapped_rows_uncorrectable", "row_remap_banks_low",
+    "row_remap_banks_exhausted", "retired_pages",
     "retired_pages_pending", "uncorrected_ecc_new", "uncorrected_ecc_lifetime", "corrected_ecc_rate",
     "xid_reset_gpu",      "xid_reboot_node",       "xid_nvidia_workflow",        "xid_contact_support",
     "xid_restart_application", "xid_informational", "xid_application",          "gpu_lost",

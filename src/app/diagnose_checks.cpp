@@ -89,19 +89,43 @@ void gpu_checks(const GpuView& g, const DiagnoseInputs& in, Checks& out) {
   } else if (!r.ecc_errors.empty()) {
     out.add("gpu.ecc", who, CheckStatus::pass, "no uncorrected ECC errors");
   }
-  // Row remapping
+  // Row remapping, with the spare rows left per bank when the driver tells.
   if (r.remapped_rows_failure.has_value() || r.remapped_rows_pending.has_value()) {
+    std::string banks;
+    const auto& histogram = r.row_remap_bank_availability;
+    for (const char* level : {"max", "high", "partial", "low", "none"}) {
+      if (auto found = histogram.find(level); found != histogram.end()) {
+        banks += fmt::format("{}{} {}", banks.empty() ? "; banks by spare rows left: " : ", ", level, found->second);
+      }
+    }
+    auto banks_at = [&](const char* level) {
+      auto found = histogram.find(level);
+      return found == histogram.end() ? 0.0 : found->second;
+    };
     if (r.remapped_rows_failure.value_or(false)) {
-      out.add("gpu.row_remap", who, CheckStatus::fail, "row remapping failed (NVIDIA's RMA criterion)",
+      out.add("gpu.row_remap", who, CheckStatus::fail, "row remapping failed (NVIDIA's RMA criterion)" + banks,
               "drain the GPU, run NVIDIA's field diagnostic and request an RMA");
     } else if (r.remapped_rows_pending.value_or(false)) {
-      out.add("gpu.row_remap", who, CheckStatus::fail, "a row remap is pending: it takes effect at the next GPU reset",
+      out.add("gpu.row_remap", who, CheckStatus::fail,
+              "a row remap is pending: it takes effect at the next GPU reset" + banks,
               "drain the GPU and reset it (nvidia-smi -r -i N)");
+    } else if (banks_at("none") > 0 || banks_at("low") > 0) {
+      out.add("gpu.row_remap", who, CheckStatus::warn,
+              fmt::format("no pending or failed remap, but banks are running out of spare rows{}", banks),
+              "plan an RMA: a bank with no spare row fails its next remap (NVIDIA's RMA criterion)");
     } else {
       out.add("gpu.row_remap", who, CheckStatus::pass,
-              fmt::format("no pending or failed remap; {} rows remapped for uncorrectable errors",
-                          r.remapped_rows_uncorrectable.value_or(0)));
+              fmt::format("no pending or failed remap; {} rows remapped for uncorrectable errors{}",
+                          r.remapped_rows_uncorrectable.value_or(0), banks));
     }
+  }
+  // Persistence mode (Linux; NVML does not answer it elsewhere, and ainode never sets it).
+  if (r.persistence_mode) {
+    out.add("gpu.persistence_mode", who, *r.persistence_mode ? CheckStatus::pass : CheckStatus::warn,
+            *r.persistence_mode ? "persistence mode enabled"
+                                : "persistence mode disabled: the driver tears its state down whenever the last client "
+                                  "exits, so each job's first NVML or CUDA call pays for re-initializing the GPU",
+            "run NVIDIA's persistence daemon (systemctl enable --now nvidia-persistenced)");
   }
   // XIDs: seen since the agent started (NVML) and in the risk history (both sources).
   std::map<unsigned, double> xids = g.xid_errors;

@@ -80,6 +80,10 @@ struct GpuReading {
   std::optional<bool> retired_pages_pending;
   std::optional<double> remapped_rows_correctable, remapped_rows_uncorrectable;
   std::optional<bool> remapped_rows_pending, remapped_rows_failure;
+  // The row remapper's histogram: banks by spare rows left (max, high, partial, low, none).
+  std::map<std::string, double> row_remap_bank_availability;
+  // Driver persistence mode (Linux): off, the driver's state is torn down when its last client exits.
+  std::optional<bool> persistence_mode;
   std::optional<unsigned> pcie_generation, pcie_generation_max, pcie_width, pcie_width_max;
   std::optional<double> pcie_transmit_bytes_per_second, pcie_receive_bytes_per_second, pcie_replays;
   std::vector<NvLinkReading> nvlinks;

@@ -133,6 +133,12 @@ const std::unordered_map<std::string_view, Setter>& setters() {
        [](GpuView& g, const Family&, const Sample& s) { g.reading.remapped_rows_pending = as_flag(s.value); }},
       {"ainode_gpu_remapped_rows_failure",
        [](GpuView& g, const Family&, const Sample& s) { g.reading.remapped_rows_failure = as_flag(s.value); }},
+      {"ainode_gpu_row_remap_bank_availability",
+       [](GpuView& g, const Family& f, const Sample& s) {
+         g.reading.row_remap_bank_availability[std::string(label(f, s, "availability"))] = s.value;
+       }},
+      {"ainode_gpu_persistence_mode",
+       [](GpuView& g, const Family&, const Sample& s) { g.reading.persistence_mode = as_flag(s.value); }},
       {"ainode_gpu_pcie_link_generation",
        [](GpuView& g, const Family&, const Sample& s) { g.reading.pcie_generation = static_cast<unsigned>(s.value); }},
       {"ainode_gpu_pcie_link_generation_max",

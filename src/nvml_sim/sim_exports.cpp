@@ -7,9 +7,8 @@
 #include <cstring>
 #include <string>
 
-#include "nvml_sim/sim_state.hpp"
-
-#define NVML_EXPORT extern "C" __attribute__((visibility("default")))
+#include "nvml_sim/sim_call.hpp"
+#include "nvml_sim/sim_readings.hpp"
 
 using namespace ainode::sim;
 namespace twin = ainode::twin;
@@ -24,25 +23,6 @@ nvmlReturn_t copy_text(const std::string& text, char* buffer, unsigned int lengt
   std::memcpy(buffer, text.c_str(), text.size() + 1);
   return NVML_SUCCESS;
 }
-
-template <typename Body>
-nvmlReturn_t on_gpu(const char* call, nvmlDevice_t device, Body&& body) {
-  State& state = State::get();
-  if (!state.initialized()) return NVML_ERROR_UNINITIALIZED;
-  SimGpu* gpu = state.gpu_from(device);
-  if (gpu == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
-  if (nvmlReturn_t code = state.enter(call, gpu); code != NVML_SUCCESS) return code;
-  return body(*gpu, state.now());
-}
-
-template <typename Out>
-nvmlReturn_t set(Out* out, auto value) {
-  if (out == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
-  *out = static_cast<Out>(value);
-  return NVML_SUCCESS;
-}
-
-const Model& model(const SimGpu& g) { return *g.spec.model; }
 
 }  // namespace
 
@@ -240,39 +220,6 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetTemperatureThreshold(nvmlDevice_t device, 
   });
 }
 
-NVML_EXPORT nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t device, int count, nvmlFieldValue_t* values) {
-  return on_gpu("nvmlDeviceGetFieldValues", device, [&](SimGpu& g, double t) {
-    if (values == nullptr || count < 0) return NVML_ERROR_INVALID_ARGUMENT;
-    for (int i = 0; i < count; ++i) {
-      nvmlFieldValue_t& v = values[i];
-      if (v.fieldId == NVML_FI_DEV_MEMORY_TEMP) {
-        v.valueType = NVML_VALUE_TYPE_UNSIGNED_INT;
-        v.value.uiVal = static_cast<unsigned>(std::lround(State::get().reading(g, t).temperature_c + 5));
-        v.nvmlReturn = NVML_SUCCESS;
-      } else if (v.fieldId == NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX ||
-                 v.fieldId == NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX) {
-        unsigned links = model(g).nvlinks;
-        if (links == 0) {
-          v.nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
-          continue;
-        }
-        if (v.scopeId != kNvmlScopeAllLinks && v.scopeId >= links) {
-          v.nvmlReturn = NVML_ERROR_INVALID_ARGUMENT;
-          continue;
-        }
-        double kib = State::get().nvlink_data_kib(g, t, v.fieldId == NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX);
-        if (v.scopeId != kNvmlScopeAllLinks) kib /= links;
-        v.valueType = NVML_VALUE_TYPE_UNSIGNED_LONG_LONG;
-        v.value.ullVal = static_cast<unsigned long long>(std::llround(kib));
-        v.nvmlReturn = NVML_SUCCESS;
-      } else {
-        v.nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
-      }
-    }
-    return NVML_SUCCESS;
-  });
-}
-
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t device, unsigned int* speed) {
   return on_gpu("nvmlDeviceGetFanSpeed", device, [&](SimGpu& g, double t) {
     if (!model(g).has_fan) return NVML_ERROR_NOT_SUPPORTED;  // SXM boards are cooled by the chassis
@@ -315,10 +262,8 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetPowerManagementLimitConstraints(nvmlDevice
 
 #ifndef AINODE_NVML_SIM_OLD_DRIVER
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, unsigned long long* energy) {
-  return on_gpu("nvmlDeviceGetTotalEnergyConsumption", device, [&](SimGpu& g, double t) {
-    constexpr double kSinceDriverLoad = 3.6e6;  // a driver loaded an hour of idle earlier
-    return set(energy, std::llround((kSinceDriverLoad + State::get().reading(g, t).energy_j) * 1000));
-  });
+  return on_gpu("nvmlDeviceGetTotalEnergyConsumption", device,
+                [&](SimGpu& g, double t) { return set(energy, energy_millijoules(g, t)); });
 }
 #endif
 
@@ -374,19 +319,15 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetEccMode(nvmlDevice_t device, nvmlEnableSta
 
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t device, nvmlMemoryErrorType_t type,
                                                      nvmlEccCounterType_t counter, unsigned long long* count) {
-  return on_gpu("nvmlDeviceGetTotalEccErrors", device, [&](SimGpu& g, double t) {
-    State& s = State::get();
-    unsigned long long n = type == NVML_MEMORY_ERROR_TYPE_CORRECTED ? s.corrected_ecc(g, t) : s.uncorrected_ecc(g, t);
-    if (counter == NVML_AGGREGATE_ECC && type == NVML_MEMORY_ERROR_TYPE_CORRECTED) n += 10;  // lifetime history
-    return set(count, n);
-  });
+  return on_gpu("nvmlDeviceGetTotalEccErrors", device,
+                [&](SimGpu& g, double t) { return set(count, ecc_total(g, t, type, counter)); });
 }
 
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetRetiredPages(nvmlDevice_t device, nvmlPageRetirementCause_t cause,
                                                    unsigned int* count, unsigned long long* addresses) {
   return on_gpu("nvmlDeviceGetRetiredPages", device, [&](SimGpu& g, double t) {
     if (count == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
-    unsigned pages = cause == NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR ? State::get().uncorrected_ecc(g, t) : 0;
+    unsigned pages = retired_pages(g, t, cause);
     // As documented in nvml.h: a buffer too small for every page (a size
     // query with 0 included) answers INSUFFICIENT_SIZE with the size needed.
     if (*count < pages) {
@@ -401,7 +342,7 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetRetiredPages(nvmlDevice_t device, nvmlPage
 
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetRetiredPagesPendingStatus(nvmlDevice_t device, nvmlEnableState_t* pending) {
   return on_gpu("nvmlDeviceGetRetiredPagesPendingStatus", device, [&](SimGpu& g, double t) {
-    return set(pending, State::get().uncorrected_ecc(g, t) > 0 ? NVML_FEATURE_ENABLED : NVML_FEATURE_DISABLED);
+    return set(pending, retirement_pending(g, t) ? NVML_FEATURE_ENABLED : NVML_FEATURE_DISABLED);
   });
 }
 
@@ -409,13 +350,30 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t device, unsigned
                                                    unsigned int* uncorrectable, unsigned int* pending,
                                                    unsigned int* failure) {
   return on_gpu("nvmlDeviceGetRemappedRows", device, [&](SimGpu& g, double t) {
-    unsigned rows = State::get().uncorrected_ecc(g, t);
     if (!correctable || !uncorrectable || !pending || !failure) return NVML_ERROR_INVALID_ARGUMENT;
-    *correctable = 0;
-    *uncorrectable = rows;
-    *pending = rows > 0 ? 1 : 0;
-    *failure = State::get().remap_failed(g, t) ? 1 : 0;
+    RemapState remap = remap_state(g, t);
+    *correctable = remap.correctable;
+    *uncorrectable = remap.uncorrectable;
+    *pending = remap.pending ? 1 : 0;
+    *failure = remap.failure ? 1 : 0;
     return NVML_SUCCESS;
+  });
+}
+
+#ifndef AINODE_NVML_SIM_OLD_DRIVER
+NVML_EXPORT nvmlReturn_t nvmlDeviceGetRowRemapperHistogram(nvmlDevice_t device, nvmlRowRemapperHistogramValues_t* values) {
+  return on_gpu("nvmlDeviceGetRowRemapperHistogram", device, [&](SimGpu& g, double t) {
+    if (values == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
+    *values = remap_histogram(g, t);
+    return NVML_SUCCESS;
+  });
+}
+#endif
+
+// Read only: the simulator has no nvmlDeviceSetPersistenceMode, as ainode never sets it.
+NVML_EXPORT nvmlReturn_t nvmlDeviceGetPersistenceMode(nvmlDevice_t device, nvmlEnableState_t* mode) {
+  return on_gpu("nvmlDeviceGetPersistenceMode", device, [&](SimGpu& g, double) {
+    return set(mode, g.spec.persistence_mode ? NVML_FEATURE_ENABLED : NVML_FEATURE_DISABLED);
   });
 }
 
@@ -443,10 +401,8 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetPcieThroughput(nvmlDevice_t device, nvmlPc
   });
 }
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetPcieReplayCounter(nvmlDevice_t device, unsigned int* value) {
-  // A degraded link replays: up to 20 replays a second at severity 1.
-  return on_gpu("nvmlDeviceGetPcieReplayCounter", device, [&](SimGpu& g, double t) {
-    return set(value, std::llround(20 * State::get().fault_exposure(g, twin::Cause::pcie_link_degraded, t)));
-  });
+  return on_gpu("nvmlDeviceGetPcieReplayCounter", device,
+                [&](SimGpu& g, double t) { return set(value, pcie_replays(g, t)); });
 }
 
 NVML_EXPORT nvmlReturn_t nvmlDeviceGetNvLinkState(nvmlDevice_t device, unsigned int link, nvmlEnableState_t* active) {
@@ -467,13 +423,7 @@ NVML_EXPORT nvmlReturn_t nvmlDeviceGetNvLinkErrorCounter(nvmlDevice_t device, un
                                                          nvmlNvLinkErrorCounter_t counter, unsigned long long* value) {
   return on_gpu("nvmlDeviceGetNvLinkErrorCounter", device, [&](SimGpu& g, double t) {
     if (link >= model(g).nvlinks) return NVML_ERROR_INVALID_ARGUMENT;
-    // A healthy link replays once in ten minutes; an nvlink_errors fault adds
-    // up to 50 replays and 50 CRC flit errors a second on link 0.
-    unsigned long long count = counter == NVML_NVLINK_ERROR_DL_REPLAY ? static_cast<unsigned long long>(t / 600) : 0ULL;
-    if (link == 0 && (counter == NVML_NVLINK_ERROR_DL_REPLAY || counter == NVML_NVLINK_ERROR_DL_CRC_FLIT)) {
-      count += static_cast<unsigned long long>(50 * State::get().fault_exposure(g, twin::Cause::nvlink_errors, t));
-    }
-    return set(value, count);
+    return set(value, nvlink_errors(g, t, link, counter));
   });
 }
 

@@ -70,9 +70,9 @@ class Reader {
     if (auto v = node->value<std::string>()) return *v;
     fail(key, "expected a string");
   }
-  bool flag(const std::string& key) const {
+  bool flag(const std::string& key, bool fallback = false) const {
     const toml::node* node = table_.get(key);
-    if (node == nullptr) return false;
+    if (node == nullptr) return fallback;
     if (auto v = node->value<bool>()) return *v;
     fail(key, "expected a boolean");
   }
@@ -197,6 +197,7 @@ Scenario load_scenario(const std::string& path) {
     spec.workload = workload_of(r);
     spec.ambient_c = r.number("ambient_celsius", 25);
     spec.pcie_width = static_cast<unsigned>(r.whole("pcie_width", 0));
+    spec.persistence_mode = r.flag("persistence_mode", true);
     for (unsigned long long i = 0, n = r.whole("count", 1); i < n; ++i) {
       // GPUs of one entry run out of phase, as ranks of one job do.
       spec.workload.phase = 0.7 * static_cast<double>(scenario.gpus.size());

@@ -36,6 +36,8 @@ struct GpuSpec {
   twin::Workload workload;
   double ambient_c = 25;
   unsigned pcie_width = 0;  // 0 = the model's; less shows a link trained down
+  // Driver persistence mode: on, as a datacenter node runs nvidia-persistenced.
+  bool persistence_mode = true;
 };
 
 struct ProcessSpec {

@@ -203,3 +203,32 @@ TEST(RiskRules, MoreEvidenceNeverLowersTheRisk) {
   EXPECT_GT(both, narrow);
   EXPECT_LE(both, 1.0);
 }
+
+TEST(RiskRules, BanksOutOfSpareRowsPointTowardAnRma) {
+  GpuRiskHistory history;
+  GpuView g = healthy_gpu();
+  g.reading.remapped_rows_uncorrectable = 3;
+  g.reading.row_remap_bank_availability = {{"max", 639}, {"high", 0}, {"partial", 1}, {"low", 0}, {"none", 0}};
+  auto plenty = run(history, g, 0);
+  EXPECT_TRUE(plenty.reasons.empty()) << "spare rows left in every bank: the histogram replaces the row count";
+  g.reading.row_remap_bank_availability["partial"] = 0;
+  g.reading.row_remap_bank_availability["low"] = 1;
+  auto low = run(history, g, 0);
+  EXPECT_TRUE(has(low, "row_remap_banks_low"));
+  EXPECT_EQ(low.action, RiskAction::watch);
+  EXPECT_NE(low.reasons.front().detail.find("RMA"), std::string::npos);
+  g.reading.row_remap_bank_availability["low"] = 0;
+  g.reading.row_remap_bank_availability["none"] = 1;
+  auto none = run(history, g, 0);
+  EXPECT_TRUE(has(none, "row_remap_banks_exhausted"));
+  EXPECT_EQ(none.action, RiskAction::drain);
+  EXPECT_GT(none.value, low.value);
+}
+
+TEST(RiskRules, WithoutTheHistogramRowsSpentStandIn) {
+  GpuRiskHistory history;
+  GpuView g = healthy_gpu();
+  g.reading.remapped_rows_uncorrectable = 3;
+  auto a = run(history, g, 0);
+  EXPECT_TRUE(has(a, "remapped_rows_uncorrectable"));
+}

@@ -175,3 +175,33 @@ TEST(Diagnose, ReportJsonAndText) {
   EXPECT_NE(text.find("fix: reseat"), std::string::npos);
   EXPECT_NE(text.find("fail: "), std::string::npos);
 }
+
+TEST(Diagnose, PersistenceModeDisabledWarnsAndEnabledPasses) {
+  GpuReading g = healthy_gpu();
+  auto absent = run(snapshot_of(g));
+  EXPECT_EQ(check(absent, "gpu.persistence_mode"), nullptr) << "not checked where NVML does not tell";
+  g.persistence_mode = true;
+  EXPECT_EQ(check(run(snapshot_of(g)), "gpu.persistence_mode")->status, CheckStatus::pass);
+  g.persistence_mode = false;
+  auto checks = run(snapshot_of(g));
+  const DiagnoseCheck* c = check(checks, "gpu.persistence_mode");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->status, CheckStatus::warn);
+  EXPECT_NE(c->fix.find("nvidia-persistenced"), std::string::npos);
+  EXPECT_EQ(diagnose_exit_code(overall_status(checks)), 1);
+}
+
+TEST(Diagnose, RowRemapEvidenceShowsTheSpareRowHistogram) {
+  GpuReading g = healthy_gpu();
+  g.row_remap_bank_availability = {{"max", 639}, {"high", 1}, {"partial", 0}, {"low", 0}, {"none", 0}};
+  const DiagnoseCheck* ok = check(run(snapshot_of(g)), "gpu.row_remap");
+  ASSERT_NE(ok, nullptr);
+  EXPECT_EQ(ok->status, CheckStatus::pass);
+  EXPECT_NE(ok->evidence.find("banks by spare rows left: max 639, high 1, partial 0, low 0, none 0"), std::string::npos)
+      << ok->evidence;
+  g.row_remap_bank_availability["none"] = 1;
+  g.row_remap_bank_availability["max"] = 638;
+  auto checks = run(snapshot_of(g));
+  EXPECT_EQ(check(checks, "gpu.row_remap")->status, CheckStatus::warn) << "a bank without spare rows: plan the RMA";
+  EXPECT_NE(check(checks, "gpu.row_remap")->fix.find("RMA"), std::string::npos);
+}

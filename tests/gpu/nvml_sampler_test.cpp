@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "collector_test_support.hpp"
+#include "gpu/nvml/nvml_field_batch.hpp"
 #include "gpu/nvml/nvml_library.hpp"
 #include "gpu/nvml/nvml_sampler.hpp"
 
@@ -66,7 +67,7 @@ TEST_F(NvmlSamplerCadence, BlockingCallsWaitForTheSlowReadInterval) {
   auto first = sample(sampler);
   set_time(130);
   auto second = sample(sampler);
-  EXPECT_EQ(calls(sampler, "nvmlDeviceGetTotalEnergyConsumption"), 3u);
+  EXPECT_EQ(calls(sampler, "nvmlDeviceGetTotalEnergyConsumption"), 0u) << "energy comes in the field batch";
   EXPECT_EQ(calls(sampler, "nvmlDeviceGetPcieThroughput/tx"), 3u);
   ASSERT_TRUE(second[0].energy_joules && second[0].pcie_transmit_bytes_per_second);
   EXPECT_EQ(*second[0].energy_joules, *first[0].energy_joules) << "the last reading is carried until the next read";
@@ -80,7 +81,138 @@ TEST_F(NvmlSamplerCadence, ZeroIntervalReadsBlockingCallsEveryCycle) {
   auto first = sample(sampler);
   set_time(130);
   auto second = sample(sampler);
-  EXPECT_EQ(calls(sampler, "nvmlDeviceGetTotalEnergyConsumption"), 6u);
+  EXPECT_EQ(calls(sampler, "nvmlDeviceGetFieldValues"), 6u) << "one batch per GPU per cycle, energy in it";
   ASSERT_TRUE(first[0].energy_joules && second[0].energy_joules);
   EXPECT_GT(*second[0].energy_joules, *first[0].energy_joules);
+}
+
+// The field batch: one nvmlDeviceGetFieldValues call per GPU per cycle
+// instead of the classic calls, each field decoded by its valueType, and the
+// classic call again wherever the batch cannot answer.
+
+TEST(NvmlFieldBatch, EachFieldIsReadFromTheMemberItsValueTypeNames) {
+  auto field = [](int type, auto set) {
+    nvmlFieldValue_t f{};
+    f.valueType = type;
+    set(f.value);
+    return decode_field(f);
+  };
+  EXPECT_EQ(*field(NVML_VALUE_TYPE_UNSIGNED_INT, [](nvmlValue_t& v) { v.uiVal = 7; }).value, 7);
+  EXPECT_EQ(*field(NVML_VALUE_TYPE_UNSIGNED_LONG_LONG, [](nvmlValue_t& v) { v.ullVal = 1ULL << 40; }).value,
+            static_cast<double>(1ULL << 40))
+      << "the high half of a 64-bit counter is kept";
+  EXPECT_EQ(*field(NVML_VALUE_TYPE_DOUBLE, [](nvmlValue_t& v) { v.dVal = 2.5; }).value, 2.5);
+  EXPECT_EQ(*field(NVML_VALUE_TYPE_SIGNED_LONG_LONG, [](nvmlValue_t& v) { v.sllVal = -3; }).value, -3);
+  EXPECT_EQ(*field(NVML_VALUE_TYPE_UNSIGNED_SHORT, [](nvmlValue_t& v) { v.usVal = 65535; }).value, 65535);
+  FieldAnswer unknown = field(42, [](nvmlValue_t& v) { v.ullVal = 1; });
+  EXPECT_FALSE(unknown.value);
+  EXPECT_TRUE(unknown.fall_back) << "a type this code cannot read: the classic call can";
+  nvmlFieldValue_t unsupported{};
+  unsupported.nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
+  EXPECT_TRUE(decode_field(unsupported).fall_back);
+  nvmlFieldValue_t failed{};
+  failed.nvmlReturn = NVML_ERROR_UNKNOWN;
+  FieldAnswer error = decode_field(failed);
+  EXPECT_FALSE(error.value);
+  EXPECT_FALSE(error.fall_back) << "a failed field is counted, not read twice";
+  EXPECT_EQ(error.error, NVML_ERROR_UNKNOWN);
+}
+
+TEST(NvmlFieldBatch, NotSupportedIsRememberedAndAFailedCallAnswersNothing) {
+  std::set<FieldKey> unsupported;
+  {
+    NvmlFieldBatch batch(unsupported);
+    batch.request(NVML_FI_DEV_PCIE_REPLAY_COUNTER, 0, "replays");
+    batch.request(NVML_FI_DEV_REMAPPED_UNC, 0, "remap");
+    batch.request(NVML_FI_DEV_ECC_CURRENT, 0, "ecc");
+    batch.request(NVML_FI_DEV_ECC_CURRENT, 0, "ecc");  // asked once
+    ASSERT_EQ(batch.fields().size(), 3u);
+    for (const auto& f : batch.fields()) EXPECT_EQ(f.value.ullVal, 0u) << "sent zeroed";
+    batch.fields()[0].nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
+    batch.fields()[1].valueType = NVML_VALUE_TYPE_UNSIGNED_INT;
+    batch.fields()[1].value.uiVal = 2;
+    batch.fields()[2].nvmlReturn = NVML_ERROR_NO_PERMISSION;
+    batch.answered(NVML_SUCCESS);
+    EXPECT_TRUE(batch.answer(NVML_FI_DEV_PCIE_REPLAY_COUNTER).fall_back);
+    EXPECT_EQ(*batch.answer(NVML_FI_DEV_REMAPPED_UNC).value, 2);
+    EXPECT_FALSE(batch.answer(NVML_FI_DEV_ECC_CURRENT).fall_back);
+    EXPECT_TRUE(batch.answer(NVML_FI_DEV_MEMORY_TEMP).fall_back) << "never asked";
+    ASSERT_EQ(batch.errors().size(), 1u);
+    EXPECT_EQ(batch.errors()[0].first, "ecc");
+    EXPECT_EQ(batch.errors()[0].second, NVML_ERROR_NO_PERMISSION);
+  }
+  EXPECT_TRUE(unsupported.contains({NVML_FI_DEV_PCIE_REPLAY_COUNTER, 0}));
+  NvmlFieldBatch next(unsupported);
+  next.request(NVML_FI_DEV_PCIE_REPLAY_COUNTER, 0, "replays");
+  next.request(NVML_FI_DEV_REMAPPED_UNC, 0, "remap");
+  EXPECT_EQ(next.fields().size(), 1u) << "a field not supported is not asked again";
+  next.answered(NVML_ERROR_UNKNOWN);
+  EXPECT_TRUE(next.answer(NVML_FI_DEV_REMAPPED_UNC).fall_back) << "the call failed: the classic call answers";
+  EXPECT_TRUE(next.errors().empty()) << "the call's own error is counted by the sampler, not per field";
+}
+
+TEST_F(NvmlSamplerCadence, OneFieldBatchReplacesTheClassicCalls) {
+  NvmlSampler sampler(library_.api(), NvmlSamplerOptions{}, events_);
+  auto gpus = sample(sampler);
+  ASSERT_EQ(gpus.size(), 3u);
+  EXPECT_EQ(calls(sampler, "nvmlDeviceGetFieldValues"), 3u) << "one batch per GPU";
+  for (const char* replaced : {"nvmlDeviceGetEccMode", "nvmlDeviceGetTotalEccErrors", "nvmlDeviceGetRetiredPages",
+                               "nvmlDeviceGetRetiredPagesPendingStatus", "nvmlDeviceGetRemappedRows",
+                               "nvmlDeviceGetPcieReplayCounter", "nvmlDeviceGetTotalEnergyConsumption",
+                               "nvmlDeviceGetNvLinkErrorCounter/replay", "nvmlDeviceGetNvLinkErrorCounter/crc_data"}) {
+    EXPECT_EQ(calls(sampler, replaced), 0u) << replaced;
+  }
+  EXPECT_EQ(gpus[0].nvlinks.size(), 18u);
+  EXPECT_EQ(gpus[0].nvlinks[0].errors.size(), 4u) << "every NVLink counter of every link still read";
+  EXPECT_EQ(gpus[1].ecc_errors.size(), 4u);
+  EXPECT_TRUE(gpus[0].persistence_mode.value_or(false)) << "the simulator's default, like a datacenter node";
+  EXPECT_EQ(gpus[1].row_remap_bank_availability.at("high"), 1) << "one uncorrectable remap spent a spare row";
+  EXPECT_GT(static_cast<double>(sampler.calls_made()) / static_cast<double>(sampler.devices_read()), 0);
+}
+
+TEST_F(NvmlSamplerCadence, AnOlderDriverWithoutTheFieldsGetsEveryReadingFromTheClassicCalls) {
+  NvmlLibrary old_library(AINODE_NVML_SIM_OLD_DRIVER_PATH);
+  ASSERT_TRUE(old_library.loaded()) << old_library.error();
+  ASSERT_EQ(old_library.api().init(), NVML_SUCCESS);
+  NvmlSampler batched(library_.api(), NvmlSamplerOptions{}, events_);
+  NvmlSampler classic(old_library.api(), NvmlSamplerOptions{}, events_);
+  auto fields = sample(batched);
+  auto old = sample(classic);
+  ASSERT_EQ(old.size(), fields.size());
+  for (std::size_t i = 0; i < old.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(old[i].ecc_enabled, fields[i].ecc_enabled);
+    EXPECT_EQ(old[i].ecc_errors, fields[i].ecc_errors);
+    EXPECT_EQ(old[i].retired_pages, fields[i].retired_pages);
+    EXPECT_EQ(old[i].retired_pages_pending, fields[i].retired_pages_pending);
+    EXPECT_EQ(old[i].remapped_rows_uncorrectable, fields[i].remapped_rows_uncorrectable);
+    EXPECT_EQ(old[i].remapped_rows_pending, fields[i].remapped_rows_pending);
+    EXPECT_EQ(old[i].pcie_replays, fields[i].pcie_replays);
+    EXPECT_EQ(old[i].memory_temperature_celsius, fields[i].memory_temperature_celsius);
+    ASSERT_EQ(old[i].nvlinks.size(), fields[i].nvlinks.size());
+    for (std::size_t l = 0; l < old[i].nvlinks.size(); ++l) EXPECT_EQ(old[i].nvlinks[l].errors, fields[i].nvlinks[l].errors);
+  }
+  EXPECT_GT(calls(classic, "nvmlDeviceGetTotalEccErrors"), 0u) << "the fallback did run";
+  EXPECT_GT(calls(classic, "nvmlDeviceGetNvLinkErrorCounter/replay"), 0u);
+  EXPECT_TRUE(old[0].row_remap_bank_availability.empty()) << "no histogram entry point: absent, not zero";
+  auto again = sample(classic);
+  EXPECT_EQ(again[1].ecc_errors, fields[1].ecc_errors) << "NOT_SUPPORTED remembered, values still there";
+  old_library.api().shutdown();
+}
+
+TEST_F(NvmlSamplerCadence, AFailedBatchFallsBackForThatCycle) {
+  setenv("AINODE_NVML_SIM_SCENARIO", ainode::testing::fixture_path("nvml/field_values_fault.toml").c_str(), 1);
+  library_.api().shutdown();
+  ASSERT_EQ(library_.api().init(), NVML_SUCCESS);
+  NvmlSampler sampler(library_.api(), NvmlSamplerOptions{}, events_);
+  auto first = sample(sampler);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(sampler.errors().at(NvmlErrorKey{first[0].uuid, 0, "nvmlDeviceGetFieldValues", "NVML_ERROR_UNKNOWN"}), 1u);
+  EXPECT_EQ(calls(sampler, "nvmlDeviceGetRemappedRows"), 1u);
+  EXPECT_EQ(first[0].remapped_rows_uncorrectable, 1) << "from the classic call";
+  EXPECT_EQ(first[0].ecc_errors.size(), 4u);
+  auto second = sample(sampler);
+  EXPECT_EQ(calls(sampler, "nvmlDeviceGetRemappedRows"), 1u) << "the batch answers again";
+  EXPECT_EQ(second[0].ecc_errors, first[0].ecc_errors);
+  EXPECT_EQ(second[0].remapped_rows_uncorrectable, 1);
 }

@@ -36,6 +36,8 @@ class GpuCollector : public Collector {
   std::string_view name() const override { return "gpu"; }
   std::vector<const MetricDesc*> describe() const override;
   void collect(CollectContext& context, MetricSet& out) override;
+  // The NVML reader once NVML is up (null before), for benchmarks that count its calls.
+  const NvmlSampler* nvml_sampler() const { return sampler_.get(); }
 
  private:
   bool ensure_nvml(CollectContext& context);

@@ -91,6 +91,13 @@ const MetricDesc kRemapPending{"ainode_gpu_remapped_rows_pending", MetricType::g
                                "1 if a row remap is waiting for a reset.", kGpuOwned};
 const MetricDesc kRemapFailure{"ainode_gpu_remapped_rows_failure", MetricType::gauge, "",
                                "1 if a row remap has failed (the GPU should be serviced).", kGpuOwned};
+const MetricDesc kRemapBanks{"ainode_gpu_row_remap_bank_availability", MetricType::gauge, "",
+                             "Memory banks by the spare rows they have left for row remapping (max: all, high, "
+                             "partial, low, none: no spare row left); NVML's row remapper histogram.",
+                             owned({"availability"})};
+const MetricDesc kPersistence{"ainode_gpu_persistence_mode", MetricType::gauge, "",
+                              "1 if driver persistence mode is enabled (the driver keeps its state with no client).",
+                              kGpuOwned};
 const MetricDesc kPcieGeneration{"ainode_gpu_pcie_link_generation", MetricType::gauge, "", "Current PCIe generation.", kGpuOwned};
 const MetricDesc kPcieGenerationMax{"ainode_gpu_pcie_link_generation_max", MetricType::gauge, "",
                                     "Maximum PCIe generation of the GPU and system.", kGpuOwned};
@@ -188,7 +195,7 @@ std::vector<const MetricDesc*> gpu_metric_descriptors() {
           &kRasErrors,    &kTemperature,   &kMemoryTemperature, &kThreshold, &kFan,               &kPower,
           &kPowerLimit,   &kEnergy,        &kClock,        &kClockMax,       &kPstate,            &kThrottle,
           &kEccMode,      &kEccModePending, &kEccErrors,   &kRetiredPages,   &kRetiredPending,    &kRemappedRows,
-          &kRemapPending, &kRemapFailure,  &kPcieGeneration, &kPcieGenerationMax, &kPcieWidth,    &kPcieWidthMax,
+          &kRemapPending, &kRemapFailure,  &kRemapBanks,   &kPersistence,   &kPcieGeneration, &kPcieGenerationMax, &kPcieWidth,    &kPcieWidthMax,
           &kPcieThroughput, &kPcieReplays, &kNvlinkUp,     &kNvlinkErrors,   &kNvlinkData,   &kProcessMemory,     &kProcessSm,
           &kMigMode,      &kMigModePending, &kMigMaxDevices, &kMigInfo,     &kMigSm,          &kMigSlices,         &kMigMemoryTotal,
           &kMigMemoryUsed, &kXids,         &kLastXid,      &kLastXidTime,    &kEvents,            &kNvmlErrors,   &kNvmlSlowCalls,
@@ -276,6 +283,14 @@ void add_gpu_metrics(const GpuMetricInputs& in, MetricSet& out) {
   }
   per_gpu(kRemapPending, [&](const GpuReading& g) { return flag(g.remapped_rows_pending); });
   per_gpu(kRemapFailure, [&](const GpuReading& g) { return flag(g.remapped_rows_failure); });
+  // In NVML's order, most spare rows first.
+  for (const auto& g : in.gpus) {
+    for (const char* level : {"max", "high", "partial", "low", "none"}) {
+      auto banks = g.row_remap_bank_availability.find(level);
+      if (banks != g.row_remap_bank_availability.end()) out.add(kRemapBanks, gpu_values(g, {level}), banks->second);
+    }
+  }
+  per_gpu(kPersistence, [&](const GpuReading& g) { return flag(g.persistence_mode); });
   per_gpu(kPcieGeneration, [&](const GpuReading& g) { return count(g.pcie_generation); });
   per_gpu(kPcieGenerationMax, [&](const GpuReading& g) { return count(g.pcie_generation_max); });
   per_gpu(kPcieWidth, [&](const GpuReading& g) { return count(g.pcie_width); });

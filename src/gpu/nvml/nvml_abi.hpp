@@ -110,8 +110,29 @@ inline constexpr unsigned long long nvmlEventTypePowerSourceChange = 0x80ULL;
 inline constexpr unsigned long long nvmlEventMigConfigChange = 0x100ULL;
 inline constexpr unsigned long long nvmlEventTypeGpuUnavailableError = 0x4000ULL;
 
-// Field ids of nvmlDeviceGetFieldValues.
+// Field ids of nvmlDeviceGetFieldValues (nvml.h, "Field Identifiers": each
+// id is "guaranteed never to change").
+inline constexpr unsigned int NVML_FI_DEV_ECC_CURRENT = 1;  // 1 = enabled
+inline constexpr unsigned int NVML_FI_DEV_ECC_PENDING = 2;
+inline constexpr unsigned int NVML_FI_DEV_ECC_SBE_VOL_TOTAL = 3;  // corrected, since the driver loaded
+inline constexpr unsigned int NVML_FI_DEV_ECC_DBE_VOL_TOTAL = 4;  // uncorrected, since the driver loaded
+inline constexpr unsigned int NVML_FI_DEV_ECC_SBE_AGG_TOTAL = 5;  // corrected, lifetime
+inline constexpr unsigned int NVML_FI_DEV_ECC_DBE_AGG_TOTAL = 6;  // uncorrected, lifetime
+inline constexpr unsigned int NVML_FI_DEV_RETIRED_SBE = 29;
+inline constexpr unsigned int NVML_FI_DEV_RETIRED_DBE = 30;
+inline constexpr unsigned int NVML_FI_DEV_RETIRED_PENDING = 31;
+// NVLink error counters of one link (scopeId = the link), all its lanes summed.
+inline constexpr unsigned int NVML_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL = 38;
+inline constexpr unsigned int NVML_FI_DEV_NVLINK_CRC_DATA_ERROR_COUNT_TOTAL = 45;
+inline constexpr unsigned int NVML_FI_DEV_NVLINK_REPLAY_ERROR_COUNT_TOTAL = 52;
+inline constexpr unsigned int NVML_FI_DEV_NVLINK_RECOVERY_ERROR_COUNT_TOTAL = 59;
 inline constexpr unsigned int NVML_FI_DEV_MEMORY_TEMP = 82;
+inline constexpr unsigned int NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION = 83;  // mJ since the driver loaded
+inline constexpr unsigned int NVML_FI_DEV_PCIE_REPLAY_COUNTER = 94;
+inline constexpr unsigned int NVML_FI_DEV_REMAPPED_COR = 142;
+inline constexpr unsigned int NVML_FI_DEV_REMAPPED_UNC = 143;
+inline constexpr unsigned int NVML_FI_DEV_REMAPPED_PENDING = 144;
+inline constexpr unsigned int NVML_FI_DEV_REMAPPED_FAILURE = 145;
 // Data (payload) bytes over NVLink in KiB since the driver loaded; scopeId is
 // the link, or UINT_MAX for the sum over all links.
 inline constexpr unsigned int NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX = 138;
@@ -213,6 +234,12 @@ typedef struct {
   nvmlComputeInstancePlacement_t placement;
 } nvmlComputeInstanceInfo_t;
 
+// Banks of device memory by how many of their spare rows are left: max (all),
+// high, partial, low, none (nvmlDeviceGetRowRemapperHistogram).
+typedef struct {
+  unsigned int max, high, partial, low, none;
+} nvmlRowRemapperHistogramValues_t;
+
 typedef union {
   double dVal;
   int siVal;
@@ -250,4 +277,5 @@ static_assert(sizeof(nvmlDeviceAttributes_t) == 40 && offsetof(nvmlDeviceAttribu
 static_assert(sizeof(nvmlGpuInstanceInfo_t) == 24 && offsetof(nvmlGpuInstanceInfo_t, placement) == 16);
 static_assert(sizeof(nvmlComputeInstanceInfo_t) == 32 && offsetof(nvmlComputeInstanceInfo_t, placement) == 24);
 static_assert(sizeof(nvmlFieldValue_t) == 40 && offsetof(nvmlFieldValue_t, value) == 32);
+static_assert(sizeof(nvmlRowRemapperHistogramValues_t) == 20 && offsetof(nvmlRowRemapperHistogramValues_t, none) == 16);
 static_assert(sizeof(nvmlBAR1Memory_t) == 24 && sizeof(nvmlUtilization_t) == 8);

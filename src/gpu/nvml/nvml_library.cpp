@@ -71,6 +71,8 @@ NvmlLibrary::NvmlLibrary(const std::string& path) {
   bind(h, api_.retired_pages, {"nvmlDeviceGetRetiredPages"}, f);
   bind(h, api_.retired_pages_pending, {"nvmlDeviceGetRetiredPagesPendingStatus"}, f);
   bind(h, api_.remapped_rows, {"nvmlDeviceGetRemappedRows"}, f);
+  bind(h, api_.row_remapper_histogram, {"nvmlDeviceGetRowRemapperHistogram"}, f);
+  bind(h, api_.persistence_mode, {"nvmlDeviceGetPersistenceMode"}, f);
   bind(h, api_.pcie_generation, {"nvmlDeviceGetCurrPcieLinkGeneration"}, f);
   bind(h, api_.pcie_generation_max, {"nvmlDeviceGetMaxPcieLinkGeneration"}, f);
   bind(h, api_.pcie_width, {"nvmlDeviceGetCurrPcieLinkWidth"}, f);

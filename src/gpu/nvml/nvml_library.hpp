@@ -49,6 +49,8 @@ struct NvmlApi {
       nullptr;
   nvmlReturn_t (*retired_pages)(nvmlDevice_t, nvmlPageRetirementCause_t, unsigned int*, unsigned long long*) = nullptr;
   nvmlReturn_t (*retired_pages_pending)(nvmlDevice_t, nvmlEnableState_t*) = nullptr;
+  nvmlReturn_t (*row_remapper_histogram)(nvmlDevice_t, nvmlRowRemapperHistogramValues_t*) = nullptr;
+  nvmlReturn_t (*persistence_mode)(nvmlDevice_t, nvmlEnableState_t*) = nullptr;  // read only: ainode never sets it
   nvmlReturn_t (*remapped_rows)(nvmlDevice_t, unsigned int*, unsigned int*, unsigned int*, unsigned int*) = nullptr;
   nvmlReturn_t (*pcie_generation)(nvmlDevice_t, unsigned int*) = nullptr;
   nvmlReturn_t (*pcie_generation_max)(nvmlDevice_t, unsigned int*) = nullptr;

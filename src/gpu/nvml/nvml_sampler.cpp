@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "core/text.hpp"
-#include "gpu/nvml/nvml_field_value.hpp"
 
 namespace ainode {
 
@@ -33,32 +32,25 @@ void NvmlSampler::count_error(const std::string& uuid, unsigned index, const cha
   ++errors_[NvmlErrorKey{uuid, index, call, std::string(nvml_error_name(code))}];
 }
 
-bool NvmlSampler::read_fields(nvmlDevice_t device, GpuReading& r, DeviceState& s, const std::string& capability,
-                              std::vector<nvmlFieldValue_t>& fields) {
-  if (!api_.field_values || s.unsupported.contains(capability)) return false;
-  if (!call(r, s, "nvmlDeviceGetFieldValues",
-            [&] { return api_.field_values(device, static_cast<int>(fields.size()), fields.data()); })) {
-    return false;
-  }
-  bool all_answered = true;
-  for (const auto& field : fields) {
-    if (field.nvmlReturn == NVML_SUCCESS) continue;
-    all_answered = false;
-    if (field.nvmlReturn == NVML_ERROR_NOT_SUPPORTED) {
-      s.unsupported.insert(capability);
-    } else {
-      count_error(r.uuid, r.index, capability.c_str(), field.nvmlReturn);
-    }
-  }
-  return all_answered;
-}
-
 void NvmlSampler::record_cost(std::string_view call, double seconds) {
   auto cost = call_costs_.find(call);
   if (cost == call_costs_.end()) cost = call_costs_.emplace(std::string(call), NvmlCallCost{}).first;
   ++cost->second.calls;
   cost->second.total_seconds += seconds;
   cost->second.max_seconds = std::max(cost->second.max_seconds, seconds);
+}
+
+nvmlReturn_t NvmlSampler::timed(std::string_view name, const std::function<nvmlReturn_t()>& function) {
+  auto started = std::chrono::steady_clock::now();
+  nvmlReturn_t code = function();
+  record_cost(name, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return code;
+}
+
+std::uint64_t NvmlSampler::calls_made() const {
+  std::uint64_t total = 0;
+  for (const auto& [name, cost] : call_costs_) total += cost.calls;
+  return total;
 }
 
 bool NvmlSampler::slow_read_due(DeviceState& state) {
@@ -72,14 +64,17 @@ bool NvmlSampler::call(GpuReading& reading, DeviceState& state, const char* name
                        const std::function<nvmlReturn_t()>& function) {
   if (state.lost || state.unsupported.contains(name)) return false;
   auto started = std::chrono::steady_clock::now();
-  nvmlReturn_t code = function();
+  nvmlReturn_t code = timed(name, function);
   auto took = std::chrono::steady_clock::now() - started;
-  record_cost(name, std::chrono::duration<double>(took).count());
   if (took >= options_.slow_call) {
     NvmlCallKey key{reading.uuid, reading.index, name};
     ++slow_calls_[key];
     last_slow_call_ = NvmlSlowCall{key, std::chrono::duration<double>(took).count(), std::chrono::system_clock::now()};
   }
+  return handle(reading, state, name, code);
+}
+
+bool NvmlSampler::handle(GpuReading& reading, DeviceState& state, const char* name, nvmlReturn_t code) {
   if (code == NVML_SUCCESS) return true;
   if (code == NVML_ERROR_NOT_SUPPORTED) {
     state.unsupported.insert(name);
@@ -98,19 +93,21 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted
   std::vector<GpuReading> out;
   hidden_.clear();
   unsigned count = 0;
-  if (nvmlReturn_t code = api_.device_count(&count); code != NVML_SUCCESS) {
+  if (nvmlReturn_t code = timed("nvmlDeviceGetCount", [&] { return api_.device_count(&count); }); code != NVML_SUCCESS) {
     count_error("", 0, "nvmlDeviceGetCount", code);
     return out;
   }
   std::set<std::string> seen;
   for (unsigned index = 0; index < count; ++index) {
     nvmlDevice_t device = nullptr;
-    if (nvmlReturn_t code = api_.device_by_index(index, &device); code != NVML_SUCCESS) {
+    if (nvmlReturn_t code = timed("nvmlDeviceGetHandleByIndex", [&] { return api_.device_by_index(index, &device); });
+        code != NVML_SUCCESS) {
       count_error("", index, "nvmlDeviceGetHandleByIndex", code);
       continue;
     }
     char buffer[NVML_DEVICE_UUID_V2_BUFFER_SIZE] = {};
-    nvmlReturn_t code = api_.uuid != nullptr ? api_.uuid(device, buffer, sizeof buffer) : NVML_ERROR_FUNCTION_NOT_FOUND;
+    nvmlReturn_t code = api_.uuid != nullptr ? timed("nvmlDeviceGetUUID", [&] { return api_.uuid(device, buffer, sizeof buffer); })
+                                             : NVML_ERROR_FUNCTION_NOT_FOUND;
     GpuReading reading;
     reading.index = index;
     if (code == NVML_SUCCESS) {
@@ -127,6 +124,7 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted
     if (code != NVML_SUCCESS) count_error(reading.uuid, index, "nvmlDeviceGetUUID", code);
     std::string key = reading.uuid.empty() ? "index:" + std::to_string(index) : reading.uuid;
     seen.insert(key);
+    ++devices_read_;
     DeviceState& state = devices_[key];
     if (code == NVML_ERROR_GPU_IS_LOST) {
       if (!state.lost) events_.record(GpuEvent{std::chrono::system_clock::now(), reading.uuid, "gpu_lost", 0});
@@ -136,7 +134,8 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted
       // A lost GPU is probed once per cycle for a recovery (driver reset).
       unsigned ignored = 0;
       if (code == NVML_SUCCESS && api_.clock != nullptr &&  // the UUID answered again
-          api_.clock(device, NVML_CLOCK_SM, &ignored) != NVML_ERROR_GPU_IS_LOST) {
+          timed("nvmlDeviceGetClockInfo/sm", [&] { return api_.clock(device, NVML_CLOCK_SM, &ignored); }) !=
+              NVML_ERROR_GPU_IS_LOST) {
         state.lost = false;
         events_.record(GpuEvent{std::chrono::system_clock::now(), reading.uuid, "gpu_recovered", 0});
       } else {
@@ -150,8 +149,16 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted
     read_utilization_and_memory(device, reading, state);
     read_thermal_and_power(device, reading, state);
     read_clocks(device, reading, state);
-    read_reliability(device, reading, state);
     read_links(device, reading, state);
+    // Everything NVML also offers as a field value, in one call (the links
+    // first: the NVLink counters are asked for the links that are up).
+    NvmlFieldBatch batch(state.unsupported_fields);
+    request_fields(batch, reading, state);
+    fetch_fields(device, reading, state, batch);
+    read_memory_temperature_and_energy(device, reading, state, batch);
+    read_reliability(device, reading, state, batch);
+    read_link_counters(device, reading, state, batch);
+    read_slow_state(device, reading, state);
     read_processes(device, reading, state, fs);
     if (options_.enable_mig) read_mig(device, reading, state);
     if (state.lost) reading.up = false;
@@ -235,7 +242,7 @@ void NvmlSampler::read_thermal_and_power(nvmlDevice_t device, GpuReading& r, Dev
       // Each threshold is its own capability: "nvmlDeviceGetTemperatureThreshold/slowdown".
       std::string call_name = std::string("nvmlDeviceGetTemperatureThreshold/") + name;
       if (s.unsupported.contains(call_name)) continue;
-      nvmlReturn_t code = api_.temperature_threshold(device, type, &value);
+      nvmlReturn_t code = timed(call_name, [&, t = type] { return api_.temperature_threshold(device, t, &value); });
       if (code == NVML_SUCCESS) {
         r.temperature_thresholds_celsius[name] = value;
       } else if (code == NVML_ERROR_NOT_SUPPORTED || code == NVML_ERROR_INVALID_ARGUMENT) {
@@ -244,11 +251,6 @@ void NvmlSampler::read_thermal_and_power(nvmlDevice_t device, GpuReading& r, Dev
         count_error(r.uuid, r.index, "nvmlDeviceGetTemperatureThreshold", code);
       }
     }
-  }
-  std::vector<nvmlFieldValue_t> memory_temperature(1);
-  memory_temperature[0].fieldId = NVML_FI_DEV_MEMORY_TEMP;
-  if (read_fields(device, r, s, "nvmlDeviceGetFieldValues/memory_temperature", memory_temperature)) {
-    r.memory_temperature_celsius = nvml_field_value(memory_temperature[0]);
   }
   if (api_.fan_speed && call(r, s, "nvmlDeviceGetFanSpeed", [&] { return api_.fan_speed(device, &value); })) {
     r.fan_speed_ratio = value / kPercent;
@@ -271,15 +273,6 @@ void NvmlSampler::read_thermal_and_power(nvmlDevice_t device, GpuReading& r, Dev
     r.power_limits_watts["min"] = min * kMilliwatt;
     r.power_limits_watts["max"] = max * kMilliwatt;
   }
-  unsigned long long millijoules = 0;
-  if (s.slow_read_this_cycle) {
-    s.energy_joules.reset();
-    if (api_.total_energy && call(r, s, "nvmlDeviceGetTotalEnergyConsumption",
-                                  [&] { return api_.total_energy(device, &millijoules); })) {
-      s.energy_joules = static_cast<double>(millijoules) / 1000.0;
-    }
-  }
-  r.energy_joules = s.energy_joules;
 }
 
 void NvmlSampler::read_clocks(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
@@ -322,54 +315,6 @@ void NvmlSampler::read_clocks(nvmlDevice_t device, GpuReading& r, DeviceState& s
   }
 }
 
-void NvmlSampler::read_reliability(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
-  nvmlEnableState_t current{}, pending{};
-  if (api_.ecc_mode && call(r, s, "nvmlDeviceGetEccMode", [&] { return api_.ecc_mode(device, &current, &pending); })) {
-    r.ecc_enabled = current == NVML_FEATURE_ENABLED;
-    r.ecc_enabled_pending = pending == NVML_FEATURE_ENABLED;
-  }
-  if (api_.total_ecc_errors && r.ecc_enabled.value_or(false)) {
-    for (auto [type_name, type] : {std::pair{"corrected", NVML_MEMORY_ERROR_TYPE_CORRECTED},
-                                   std::pair{"uncorrected", NVML_MEMORY_ERROR_TYPE_UNCORRECTED}}) {
-      for (auto [scope_name, scope] : {std::pair{"volatile", NVML_VOLATILE_ECC}, std::pair{"aggregate", NVML_AGGREGATE_ECC}}) {
-        unsigned long long count = 0;
-        if (call(r, s, "nvmlDeviceGetTotalEccErrors", [&] { return api_.total_ecc_errors(device, type, scope, &count); })) {
-          r.ecc_errors[{type_name, scope_name}] = static_cast<double>(count);
-        }
-      }
-    }
-  }
-  if (api_.retired_pages) {
-    for (auto [cause_name, cause] :
-         {std::pair{"multiple_single_bit", NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS},
-          std::pair{"double_bit", NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR}}) {
-      // A size query (0 pages, no buffer): the driver answers
-      // INSUFFICIENT_SIZE with the count when there is at least one page.
-      unsigned pages = 0;
-      if (call(r, s, "nvmlDeviceGetRetiredPages", [&] {
-            nvmlReturn_t code = api_.retired_pages(device, cause, &pages, nullptr);
-            return code == NVML_ERROR_INSUFFICIENT_SIZE ? NVML_SUCCESS : code;
-          })) {
-        r.retired_pages[cause_name] = pages;
-      }
-    }
-  }
-  nvmlEnableState_t retire_pending{};
-  if (api_.retired_pages_pending && call(r, s, "nvmlDeviceGetRetiredPagesPendingStatus",
-                                         [&] { return api_.retired_pages_pending(device, &retire_pending); })) {
-    r.retired_pages_pending = retire_pending == NVML_FEATURE_ENABLED;
-  }
-  unsigned correctable = 0, uncorrectable = 0, is_pending = 0, failure = 0;
-  if (api_.remapped_rows && call(r, s, "nvmlDeviceGetRemappedRows", [&] {
-        return api_.remapped_rows(device, &correctable, &uncorrectable, &is_pending, &failure);
-      })) {
-    r.remapped_rows_correctable = correctable;
-    r.remapped_rows_uncorrectable = uncorrectable;
-    r.remapped_rows_pending = is_pending != 0;
-    r.remapped_rows_failure = failure != 0;
-  }
-}
-
 void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
   unsigned value = 0;
   auto read_uint = [&](const char* name, auto function, std::optional<unsigned>& into) {
@@ -394,14 +339,10 @@ void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s)
   }
   r.pcie_transmit_bytes_per_second = s.pcie_transmit_bytes_per_second;
   r.pcie_receive_bytes_per_second = s.pcie_receive_bytes_per_second;
-  if (api_.pcie_replay_counter &&
-      call(r, s, "nvmlDeviceGetPcieReplayCounter", [&] { return api_.pcie_replay_counter(device, &value); })) {
-    r.pcie_replays = value;
-  }
   if (!api_.nvlink_state || s.unsupported.contains("nvlink")) return;
   for (unsigned link = 0; link < NVML_NVLINK_MAX_LINKS; ++link) {
     nvmlEnableState_t active{};
-    nvmlReturn_t code = api_.nvlink_state(device, link, &active);
+    nvmlReturn_t code = timed("nvmlDeviceGetNvLinkState", [&] { return api_.nvlink_state(device, link, &active); });
     if (code == NVML_ERROR_NOT_SUPPORTED || code == NVML_ERROR_INVALID_ARGUMENT) {
       if (link == 0) s.unsupported.insert("nvlink");  // no NVLink on this GPU at all
       break;                                           // past the last link
@@ -410,33 +351,7 @@ void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s)
       count_error(r.uuid, r.index, "nvmlDeviceGetNvLinkState", code);
       continue;
     }
-    NvLinkReading reading{link, active == NVML_FEATURE_ENABLED, {}};
-    if (api_.nvlink_error_counter && reading.up) {
-      const std::pair<const char*, nvmlNvLinkErrorCounter_t> counters[] = {{"replay", NVML_NVLINK_ERROR_DL_REPLAY},
-                                                                          {"recovery", NVML_NVLINK_ERROR_DL_RECOVERY},
-                                                                          {"crc_flit", NVML_NVLINK_ERROR_DL_CRC_FLIT},
-                                                                          {"crc_data", NVML_NVLINK_ERROR_DL_CRC_DATA}};
-      for (const auto& [name, counter] : counters) {
-        unsigned long long count = 0;
-        std::string call_name = std::string("nvmlDeviceGetNvLinkErrorCounter/") + name;
-        if (call(r, s, call_name.c_str(),
-                 [&, c = counter] { return api_.nvlink_error_counter(device, link, c, &count); })) {
-          reading.errors[name] = static_cast<double>(count);
-        }
-      }
-    }
-    r.nvlinks.push_back(std::move(reading));
-  }
-  if (r.nvlinks.empty()) return;
-  // The sum over all links: per-link scopes are not reliable across drivers.
-  std::vector<nvmlFieldValue_t> data(2);
-  data[0].fieldId = NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX;
-  data[1].fieldId = NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX;
-  data[0].scopeId = data[1].scopeId = kNvmlScopeAllLinks;
-  if (read_fields(device, r, s, "nvmlDeviceGetFieldValues/nvlink_throughput", data)) {
-    constexpr double kKibibyte = 1024.0;
-    if (auto tx = nvml_field_value(data[0])) r.nvlink_transmit_bytes = *tx * kKibibyte;
-    if (auto rx = nvml_field_value(data[1])) r.nvlink_receive_bytes = *rx * kKibibyte;
+    r.nvlinks.push_back(NvLinkReading{link, active == NVML_FEATURE_ENABLED, {}});
   }
 }
 

@@ -16,6 +16,7 @@
 #include "core/host_fs.hpp"
 #include "gpu/gpu_event_log.hpp"
 #include "gpu/gpu_reading.hpp"
+#include "gpu/nvml/nvml_field_batch.hpp"
 #include "gpu/nvml/nvml_library.hpp"
 
 namespace ainode {
@@ -76,6 +77,11 @@ class NvmlSampler {
   const std::map<NvmlCallKey, std::uint64_t>& slow_calls() const { return slow_calls_; }
   const std::optional<NvmlSlowCall>& last_slow_call() const { return last_slow_call_; }
   const std::map<std::string, NvmlCallCost, std::less<>>& call_costs() const { return call_costs_; }
+  // Every NVML call sample() made, summed over call_costs(), and how many
+  // GPUs it read in all (a GPU read in two cycles counts twice): their
+  // quotient is the number of NVML calls per GPU per cycle.
+  std::uint64_t calls_made() const;
+  std::uint64_t devices_read() const { return devices_read_; }
 
  private:
   struct DeviceState {
@@ -87,26 +93,40 @@ class NvmlSampler {
     std::chrono::steady_clock::time_point next_slow_read{};
     bool slow_read_this_cycle = false;
     std::optional<double> pcie_transmit_bytes_per_second, pcie_receive_bytes_per_second, energy_joules;
+    // Rarely changing, read with the slow fields too.
+    std::optional<bool> persistence_mode;
+    std::map<std::string, double> row_remap_banks;
+    std::set<FieldKey> unsupported_fields;  // field values answered NOT_SUPPORTED
   };
   // True when this cycle reads the slow fields of `state` (and schedules the next read).
   bool slow_read_due(DeviceState& state);
   // Runs one NVML call for `reading`; true on success. Handles
   // NOT_SUPPORTED (remembered), GPU_IS_LOST (device down) and counts others.
   bool call(GpuReading& reading, DeviceState& state, const char* name, const std::function<nvmlReturn_t()>& function);
+  // What call() does with the answer of a call made (and timed) elsewhere.
+  bool handle(GpuReading& reading, DeviceState& state, const char* name, nvmlReturn_t code);
   void record_cost(std::string_view call, double seconds);
+  // Runs one NVML call and records its cost under `name`; the error is the caller's to handle.
+  nvmlReturn_t timed(std::string_view name, const std::function<nvmlReturn_t()>& function);
 
-  // Reads `fields` in one nvmlDeviceGetFieldValues call. `capability` names
-  // them together: NOT_SUPPORTED for any of them stops asking, other
-  // per-field errors are counted under it. True when every field answered.
-  bool read_fields(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const std::string& capability,
-                   std::vector<nvmlFieldValue_t>& fields);
+  // The field batch of one GPU for this cycle (nvml_sampler_fields.cpp):
+  // what to ask, the one call, and each reading from its field or, when the
+  // batch cannot tell, from `classic`.
+  void request_fields(NvmlFieldBatch& batch, const GpuReading& reading, const DeviceState& state) const;
+  void fetch_fields(nvmlDevice_t device, GpuReading& reading, DeviceState& state, NvmlFieldBatch& batch);
+  static std::optional<double> batched(const NvmlFieldBatch& batch, unsigned field_id, unsigned scope_id,
+                                       const std::function<std::optional<double>()>& classic);
 
   void read_identity(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const HostFs& fs);
   void read_utilization_and_memory(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void read_thermal_and_power(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void read_clocks(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
-  void read_reliability(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void read_links(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
+  void read_reliability(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const NvmlFieldBatch& batch);
+  void read_link_counters(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const NvmlFieldBatch& batch);
+  void read_memory_temperature_and_energy(nvmlDevice_t device, GpuReading& reading, DeviceState& state,
+                                          const NvmlFieldBatch& batch);
+  void read_slow_state(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void read_processes(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const HostFs& fs);
   void read_mig(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void count_error(const std::string& uuid, unsigned index, const char* call, nvmlReturn_t code);
@@ -122,6 +142,7 @@ class NvmlSampler {
   std::map<NvmlCallKey, std::uint64_t> slow_calls_;
   std::optional<NvmlSlowCall> last_slow_call_;
   std::map<std::string, NvmlCallCost, std::less<>> call_costs_;
+  std::uint64_t devices_read_ = 0;
 };
 
 }  // namespace ainode

@@ -2,6 +2,7 @@
 // partitions.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 
 #include "core/text.hpp"
@@ -21,13 +22,15 @@ std::string process_name(const HostFs& fs, std::uint32_t pid) {
 
 // Fills `out` from a _v3 running-processes call, growing the buffer when
 // NVML says it is too small (processes can start between two calls).
+// `attempt` runs one call (so that the caller can time it).
 nvmlReturn_t list_processes(nvmlReturn_t (*function)(nvmlDevice_t, unsigned int*, nvmlProcessInfo_t*),
-                            nvmlDevice_t device, std::vector<nvmlProcessInfo_t>& out) {
+                            nvmlDevice_t device, std::vector<nvmlProcessInfo_t>& out,
+                            const std::function<nvmlReturn_t(const std::function<nvmlReturn_t()>&)>& attempt_call) {
   unsigned count = 64;
   for (int attempt = 0; attempt < 3; ++attempt) {
     out.resize(count);
     unsigned capacity = count;
-    nvmlReturn_t code = function(device, &capacity, out.data());
+    nvmlReturn_t code = attempt_call([&] { return function(device, &capacity, out.data()); });
     if (code == NVML_SUCCESS) {
       out.resize(capacity);
       return code;
@@ -52,8 +55,9 @@ void NvmlSampler::read_processes(nvmlDevice_t device, GpuReading& r, DeviceState
   auto collect = [&](const char* name, auto function, const char* type) {
     if (!function || s.lost || s.unsupported.contains(name)) return;
     std::vector<nvmlProcessInfo_t> infos;
-    nvmlReturn_t code = list_processes(function, device, infos);
-    if (!call(r, s, name, [code] { return code; })) return;
+    nvmlReturn_t code =
+        list_processes(function, device, infos, [&](const std::function<nvmlReturn_t()>& f) { return timed(name, f); });
+    if (!handle(r, s, name, code)) return;
     for (const auto& info : infos) {
       GpuProcessReading& p = by_pid[info.pid];
       p.pid = info.pid;
@@ -69,10 +73,12 @@ void NvmlSampler::read_processes(nvmlDevice_t device, GpuReading& r, DeviceState
 
   if (api_.process_utilization && !by_pid.empty() && !s.unsupported.contains("nvmlDeviceGetProcessUtilization")) {
     unsigned count = 0;
-    nvmlReturn_t code = api_.process_utilization(device, nullptr, &count, s.last_process_sample);
+    const char* name = "nvmlDeviceGetProcessUtilization";
+    nvmlReturn_t code =
+        timed(name, [&] { return api_.process_utilization(device, nullptr, &count, s.last_process_sample); });
     if (code == NVML_ERROR_INSUFFICIENT_SIZE && count > 0) {
       std::vector<nvmlProcessUtilizationSample_t> samples(count);
-      code = api_.process_utilization(device, samples.data(), &count, s.last_process_sample);
+      code = timed(name, [&] { return api_.process_utilization(device, samples.data(), &count, s.last_process_sample); });
       if (code == NVML_SUCCESS) {
         samples.resize(count);
         // The driver's buffer holds several samples per process, in no
@@ -91,7 +97,7 @@ void NvmlSampler::read_processes(nvmlDevice_t device, GpuReading& r, DeviceState
     }
     // NOT_FOUND: no samples since the last timestamp; that is not an error.
     if (code != NVML_SUCCESS && code != NVML_ERROR_NOT_FOUND && code != NVML_ERROR_INSUFFICIENT_SIZE) {
-      call(r, s, "nvmlDeviceGetProcessUtilization", [code] { return code; });
+      handle(r, s, name, code);
     }
   }
 
@@ -125,9 +131,10 @@ void NvmlSampler::read_mig(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
   if (max_devices > 0) r.mig_max_devices = max_devices;
   for (unsigned i = 0; i < max_devices; ++i) {
     nvmlDevice_t mig = nullptr;
-    nvmlReturn_t code = api_.mig_device_by_index(device, i, &mig);
+    const char* name = "nvmlDeviceGetMigDeviceHandleByIndex";
+    nvmlReturn_t code = timed(name, [&] { return api_.mig_device_by_index(device, i, &mig); });
     if (code == NVML_ERROR_NOT_FOUND || code == NVML_ERROR_INVALID_ARGUMENT) continue;  // empty slot
-    if (!call(r, s, "nvmlDeviceGetMigDeviceHandleByIndex", [code] { return code; })) continue;
+    if (!handle(r, s, name, code)) continue;
     MigDeviceReading m;
     char uuid[NVML_DEVICE_UUID_V2_BUFFER_SIZE] = {};
     if (api_.uuid && call(r, s, "nvmlDeviceGetUUID", [&] { return api_.uuid(mig, uuid, sizeof uuid); })) m.uuid = uuid;
