@@ -187,11 +187,13 @@ void RcaEngine::report(Episode& episode, std::chrono::system_clock::time_point n
   f.cause = cause;
   f.score = score;
   f.margin = score - (ranked.size() > 1 ? ranked[1].second : 0);
-  f.confidence = calibrated_confidence(f.margin);
   f.subject = episode.subject;
   f.start = episode.start;
   f.reported_at = now;
   for (const auto& [signal, e] : track.evidence) f.evidence.push_back(e);
+  f.features = confidence_features(score, ranked.size() > 1 ? ranked[1].second : 0, f.evidence,
+                                   seconds_between(episode.start, now));
+  f.confidence = calibrated_confidence(f.features);
   for (std::size_t i = 1; i < ranked.size(); ++i) f.alternatives.push_back(ranked[i]);
   f.action = recommended_action(cause, f.evidence);
   f.id = "rca-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()) +

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aiops/rca_calibration.hpp"
 #include "aiops/rca_evidence.hpp"
 
 namespace ainode::aiops {
@@ -19,6 +20,7 @@ struct Finding {
   double confidence = 0;  // calibrated, 0..1 (aiops/rca_calibration.hpp)
   double score = 0;       // sum of the evidence weights for the cause
   double margin = 0;      // score minus the best competing cause's
+  ConfidenceFeatures features;  // what the confidence was computed from (not in the JSON)
   RcaSubject subject;
   std::chrono::system_clock::time_point start;  // when the episode began
   std::chrono::system_clock::time_point reported_at;

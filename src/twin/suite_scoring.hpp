@@ -19,7 +19,10 @@ struct ObservedFinding {
   std::optional<unsigned> gpu;  // GPU findings
   std::string pod;              // pod findings (the pod's name)
   double start_seconds = 0, reported_seconds = 0;
-  double confidence = 0, margin = 0;
+  double confidence = 0;
+  // What the confidence is computed from (aiops::ConfidenceFeatures), kept
+  // so the calibration can be refitted and recorded results rescored.
+  double margin = 0, signals = 0, strength = 0, episode_seconds = 0;
 };
 
 struct ScenarioOutcome {

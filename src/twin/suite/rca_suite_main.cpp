@@ -4,7 +4,9 @@
 // scenarios with a finding, time to finding, confusion table, per-cause
 // precision and recall, reliability of the confidence. Test infrastructure
 // (docs/rca.md); never part of ainode.
-//   ainode-rca-suite [--scenarios DIR] [--jobs N] [--assert] [--fit] [--markdown FILE]
+//   ainode-rca-suite [--scenarios DIR] [--jobs N] [--assert] [--max-ece E] [--fit] [--markdown FILE]
+//   ainode-rca-suite --print-labels FILE...    the labels the twin's physics gives (docs/twin.md)
+//   ainode-rca-suite --check-labels            scenarios with `labels = "physics"` carry exactly those
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,11 +15,14 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "aiops/rca_calibration.hpp"
+#include "physics_truth.hpp"
 #include "scenario_replay.hpp"
+#include "twin/scenario_file.hpp"
 
 namespace fs = std::filesystem;
 using namespace ainode::twin;
@@ -37,11 +42,21 @@ nlohmann::json outcome_json(const ReplayResult& r) {
   for (const auto& f : r.outcome.findings) {
     findings.push_back({{"cause", f.cause}, {"gpu", f.gpu ? nlohmann::json(*f.gpu) : nlohmann::json(nullptr)},
                         {"pod", f.pod}, {"start", f.start_seconds}, {"reported", f.reported_seconds},
-                        {"confidence", f.confidence}, {"margin", f.margin}});
+                        {"confidence", f.confidence}, {"margin", f.margin}, {"signals", f.signals},
+                        {"strength", f.strength}, {"episode_seconds", f.episode_seconds}});
   }
   return {{"name", r.outcome.name}, {"error", r.error}, {"findings", findings},
           {"cost", {{"cycles", r.cost.cycles}, {"collect_seconds", r.cost.collect_seconds},
                     {"rca_seconds", r.cost.rca_seconds}, {"max_rca_seconds", r.cost.max_rca_seconds}}}};
+}
+
+ainode::aiops::ConfidenceFeatures features_of(const ObservedFinding& f) {
+  ainode::aiops::ConfidenceFeatures c;
+  c.margin = f.margin;
+  c.signals = f.signals;
+  c.strength = f.strength;
+  c.episode_seconds = f.episode_seconds;
+  return c;
 }
 
 struct Loaded {
@@ -65,9 +80,12 @@ Loaded load_result(const nlohmann::json& j, const fs::path& scenario) {
     o.start_seconds = f.at("start").get<double>();
     o.reported_seconds = f.at("reported").get<double>();
     o.margin = f.at("margin").get<double>();
-    // From the margin with the committed calibration: recorded results
+    o.signals = f.value("signals", 0.0);
+    o.strength = f.value("strength", 0.0);
+    o.episode_seconds = f.value("episode_seconds", 0.0);
+    // From the features with the committed calibration: recorded results
     // re-scored after a refit (--rescore) get the new confidences.
-    o.confidence = ainode::aiops::calibrated_confidence(o.margin);
+    o.confidence = ainode::aiops::calibrated_confidence(features_of(o));
     l.outcome.findings.push_back(o);
   }
   const auto& c = j.at("cost");
@@ -76,6 +94,31 @@ Loaded load_result(const nlohmann::json& j, const fs::path& scenario) {
   l.cost.rca_seconds = c.at("rca_seconds").get<double>();
   l.cost.max_rca_seconds = c.at("max_rca_seconds").get<double>();
   return l;
+}
+
+bool same_label(const Label& a, const Label& b) {
+  return a.cause == b.cause && a.subject.gpu == b.subject.gpu && a.subject.device == b.subject.device &&
+         a.subject.pod == b.subject.pod && a.from_seconds == b.from_seconds && a.to_seconds == b.to_seconds;
+}
+
+// --check-labels: every scenario whose labels come from the physics
+// (`[scenario] labels = "physics"`) still carries exactly what the physics
+// gives, so a change to the twin cannot leave a stale answer in the suite.
+int check_physics_labels(const std::vector<fs::path>& scenarios, const fs::path& nvml, const fs::path& work) {
+  unsigned checked = 0, stale = 0;
+  for (const auto& scenario : scenarios) {
+    if (parse_scenario_file(scenario.string())["scenario"]["labels"].value_or<std::string>("") != "physics") continue;
+    ++checked;
+    auto expected = labels_from_physics(scenario, nvml, work);
+    auto carried = load_causes(scenario.string()).labels;
+    bool same = expected.size() == carried.size() && std::equal(expected.begin(), expected.end(), carried.begin(), same_label);
+    if (!same) {
+      ++stale;
+      std::cerr << scenario.filename().string() << ": labels differ from the physics; it gives:" << labels_toml(expected) << "\n";
+    }
+  }
+  std::cout << checked << " scenarios labelled from the physics, " << stale << " stale\n";
+  return stale == 0 && checked > 0 ? 0 : 1;
 }
 
 std::string describe_finding(const ObservedFinding& f) {
@@ -105,7 +148,20 @@ int main(int argc, char** argv) {
   app.add_flag("--verbose", verbose, "one line per scenario");
   app.add_option("--keep-results", keep, "keep the raw per-scenario results (JSON lines) in this folder");
   app.add_option("--rescore", rescore, "score results kept earlier with --keep-results instead of replaying");
+  std::vector<std::string> print_labels;
+  bool check_labels = false;
+  double max_ece = -1;
+  app.add_option("--print-labels", print_labels, "print the [[label]]s the twin's physics gives these scenarios, and stop");
+  app.add_flag("--check-labels", check_labels, "check scenarios with labels = \"physics\" against the physics, and stop");
+  app.add_option("--max-ece", max_ece, "with --assert: also exit 1 when the held-out half's expected calibration error exceeds this");
   CLI11_PARSE(app, argc, argv);
+  fs::path truth_dir = fs::temp_directory_path() / ("ainode-rca-truth-" + std::to_string(getpid()));
+  if (!print_labels.empty()) {
+    for (const auto& file : print_labels) std::cout << labels_toml(labels_from_physics(file, nvml, truth_dir));
+    std::error_code ignored;
+    fs::remove_all(truth_dir, ignored);
+    return 0;
+  }
 
   std::vector<fs::path> scenarios;
   for (const auto& folder : folders) {
@@ -126,6 +182,12 @@ int main(int argc, char** argv) {
   if (scenarios.empty()) {
     std::cerr << "ainode-rca-suite: no scenarios\n";
     return 2;
+  }
+  if (check_labels) {
+    int rc = check_physics_labels(scenarios, nvml, truth_dir);
+    std::error_code ignored;
+    fs::remove_all(truth_dir, ignored);
+    return rc;
   }
   auto started = std::chrono::steady_clock::now();
   fs::path work = !rescore.empty() ? fs::path(rescore)
@@ -183,7 +245,7 @@ int main(int argc, char** argv) {
       cost.max_rca_seconds = std::max(cost.max_rca_seconds, l.cost.max_rca_seconds);
       ScenarioScore score = score_scenario(l.outcome);
       for (const auto& f : score.findings) {
-        if (score.half == 0) fitting.push_back({f.finding.margin, f.correct});
+        if (score.half == 0) fitting.push_back({features_of(f.finding), f.correct});
       }
       if (verbose) {
         std::string line_out = l.outcome.name + " [" + (score.half ? "held-out" : "fit") + "]:";
@@ -210,15 +272,24 @@ int main(int argc, char** argv) {
                 scores.size(), cost.cycles, wall, jobs, 1e3 * cost.collect_seconds / std::max(1u, cost.cycles),
                 1e3 * cost.rca_seconds / std::max(1u, cost.cycles),
                 100 * cost.rca_seconds / std::max(1e-9, cost.collect_seconds), 1e3 * cost.max_rca_seconds);
+  // The harder part (hard_*.toml, labels from the physics) on its own, both halves.
+  std::vector<ScenarioScore> hard;
+  std::copy_if(scores.begin(), scores.end(), std::back_inserter(hard), [](const auto& s) { return s.name.starts_with("hard_"); });
   std::string report = summary_markdown(all, "Whole suite (" + std::to_string(scores.size()) + " scenarios)") + "\n" +
                        summary_markdown(held_out, "Held-out half (not used to fit the calibration)") + "\n" +
-                       summary_markdown(fit_half, "Fitting half") + "\n" + cost_line + "\n";
+                       summary_markdown(fit_half, "Fitting half") + "\n";
+  if (!hard.empty()) {
+    report += summary_markdown(summarize(hard, {0, 1}), "Harder part alone (" + std::to_string(hard.size()) +
+                                                            " hard_* scenarios, both halves)") + "\n";
+  }
+  report += std::string(cost_line) + "\n";
   std::cout << report;
   if (!markdown.empty()) std::ofstream(markdown) << report;
   if (fit) {
-    auto p = ainode::aiops::fit_platt(fitting);
-    std::printf("Platt fit on %zu findings of the fitting half: slope %.4f intercept %.4f\n", fitting.size(), p.slope,
-                p.intercept);
+    unsigned right = 0;
+    for (const auto& s : fitting) right += s.correct ? 1 : 0;
+    std::printf("Calibration fit on %zu findings of the fitting half (%u right): %s\n", fitting.size(), right,
+                ainode::aiops::describe(ainode::aiops::fit_calibration(fitting)).c_str());
   }
   if (errors > 0 || !children_ok) {
     std::cerr << "ainode-rca-suite: " << errors << " scenarios could not be replayed\n";
@@ -229,6 +300,11 @@ int main(int argc, char** argv) {
     if (!ok) {
       std::cerr << "ainode-rca-suite: a bar of issue 11 does not hold (top-1 >= 90%, healthy with finding <= 2%, "
                    "mean time to finding <= 30 s)\n";
+      return 1;
+    }
+    if (max_ece >= 0 && held_out.expected_calibration_error > max_ece) {
+      std::cerr << "ainode-rca-suite: the held-out half's expected calibration error " << held_out.expected_calibration_error
+                << " exceeds " << max_ece << "\n";
       return 1;
     }
   }

@@ -156,10 +156,15 @@ ReplayResult replay_scenario(const fs::path& scenario, const ReplayOptions& o) {
       // After the first cycle the GPU collector holds NVML; the pacer shares it.
       if (!pacer && t == 0) pacer = std::make_unique<EventPacer>(o.nvml_sim);
     }
-    // The findings' margins, for calibration (the event carries the confidence only).
+    // What the findings' confidences came from, for calibration (the event carries the confidence only).
     for (const auto& f : rca.findings()) {
       for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (ids[i] == f.id) result.outcome.findings[i].margin = f.margin;
+        if (ids[i] != f.id) continue;
+        auto& observed = result.outcome.findings[i];
+        observed.margin = f.features.margin;
+        observed.signals = f.features.signals;
+        observed.strength = f.features.strength;
+        observed.episode_seconds = f.features.episode_seconds;
       }
     }
     pacer.reset();
