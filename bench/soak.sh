@@ -130,6 +130,17 @@ for key, name, unit in (("rss_kib", "RSS", "MiB"), ("anon_kib", "anonymous", "Mi
 for key, name in (("fds", "open descriptors"), ("threads", "threads")):
     print(f"| {name} | {min(r[key] for r in warm):.0f}–{max(r[key] for r in warm):.0f} | "
           f"{min(r[key] for r in later):.0f}–{max(r[key] for r in later):.0f} | |")
+# The agent keeps bounded histories that fill for their first 15 minutes (RCA's
+# feature window, the 4,096-event ring, SQLite's page cache): in a run long
+# enough, also the trend once they are full.
+full = [r for r in rows if r["t_seconds"] >= 960]
+if len(full) >= 30:
+    later = full
+    g, m = trend("rss_kib")
+    print(f"\nAfter 16 minutes (every bounded history full): RSS {mib(min(r['rss_kib'] for r in full)):.1f}–"
+          f"{mib(max(r['rss_kib'] for r in full)):.1f} MiB, trend {g:+.0f} KiB; descriptors "
+          f"{min(r['fds'] for r in full):.0f}–{max(r['fds'] for r in full):.0f}; threads "
+          f"{min(r['threads'] for r in full):.0f}–{max(r['threads'] for r in full):.0f}.")
 print(f"\nScrapes: {scrapes}, failed: {failed}. Verdict: **{'flat' if ok else 'NOT flat'}** "
       f"(RSS trend {'<' if rss_ok else '>='} 1 MiB and 5%; descriptors {'steady' if fd_ok else 'grew'}; "
       f"threads {'steady' if thread_ok else 'grew'}).")
