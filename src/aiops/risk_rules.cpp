@@ -183,10 +183,16 @@ void thermal_rules(const GpuRiskHistory& history, Clock::time_point now, Reasons
   auto cycles = static_cast<double>(history.hot_episodes.size());
   // DCGM's thermal health watch flags time at the thermal limit; sustained
   // heat and repeated heat cycles both age the package and the HBM.
+  double weight = std::min(0.5, 0.4 * hot / (hot + 600) + 0.02 * cycles);
   if (hot >= 30) {
-    double weight = std::min(0.5, 0.4 * hot / (hot + 600) + 0.02 * cycles);
     out.add("thermal_stress", fmt::format("{:.0f} s at the thermal limit in the last day, {} hot spells", hot, cycles),
             weight, RiskAction::watch);
+  } else if (hot > 0) {
+    // Under the 30 s a watch needs: a spike is no reason to act, but it is
+    // evidence, so the GPU ranks above one that never reached its limit.
+    out.add("thermal_limit_touched",
+            fmt::format("{:.0f} s at the thermal limit in the last day (a watch needs 30 s), {} hot spells", hot, cycles),
+            weight, RiskAction::none);
   }
   double slowed = day_total(history.slowdown_seconds, history.minute_slowdown, now);
   if (slowed >= 30) {

@@ -36,7 +36,7 @@ inline constexpr const char* kRiskReasons[] = {
     "retired_pages_pending", "uncorrected_ecc_new", "uncorrected_ecc_lifetime", "corrected_ecc_rate",
     "xid_reset_gpu",      "xid_reboot_node",       "xid_nvidia_workflow",        "xid_contact_support",
     "xid_restart_application", "xid_informational", "xid_application",          "gpu_lost",
-    "thermal_stress",     "hw_slowdown",           "pcie_replays",               "pcie_link_degraded",
+    "thermal_stress",     "thermal_limit_touched", "hw_slowdown",           "pcie_replays",               "pcie_link_degraded",
     "nvlink_errors",      "nvlink_down",
 };
 

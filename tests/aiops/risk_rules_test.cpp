@@ -160,6 +160,9 @@ TEST(RiskRules, TimeAtTheThermalLimitIsStress) {
   GpuRiskHistory brief, long_history;
   auto short_spell = run(brief, healthy_gpu(), 600, [](GpuView& g, int t) { g.reading.temperature_celsius = t < 20 ? 86 : 65; });
   EXPECT_FALSE(has(short_spell, "thermal_stress"));
+  EXPECT_TRUE(has(short_spell, "thermal_limit_touched"));  // seen, ranked, not acted on
+  EXPECT_EQ(short_spell.action, RiskAction::none);
+  EXPECT_GT(short_spell.value, 0);
   auto hot = run(long_history, healthy_gpu(), 600, [](GpuView& g, int t) {
     g.reading.temperature_celsius = t > 100 ? 86 : 65;  // at gpu_max (85), under slowdown (87)
   });

@@ -82,7 +82,7 @@ diagnose ecc
 curl -fsS "$URL/metrics" >"$WORK_DIR/ecc.prom"
 grep -qE '^ainode_gpu_failure_risk_action\{gpu="6",uuid="[^"]+",action="rma"\} 1' "$WORK_DIR/ecc.prom" ||
   { grep ainode_gpu_failure_risk "$WORK_DIR/ecc.prom"; fail "GPU 6's recommended action is not rma (its row remap failed)"; }
-curl -fsS "$URL/v1/events/recent?types=gpu_risk_changed" | grep -q '"uuid"' || fail "no gpu_risk_changed event"
+grep -q '"uuid"' <<<"$(curl -fsS "$URL/v1/events/recent?types=gpu_risk_changed")" || fail "no gpu_risk_changed event"
 stop_twin
 
 # A PCIe link trained down on GPU 3 from t = 30 s.

@@ -141,6 +141,6 @@ code=$(curl -s -o full.json -w '%{http_code}' -X POST "http://127.0.0.1:$port2/v
 [ "$code" = 503 ] || fail "reload with a full audit disk got $code"
 grep -q 'No space left on device' full.json || { cat full.json; fail "full-disk refusal does not say why"; }
 sleep 1.2  # counters reach /metrics with the next snapshot
-curl -fsS "http://127.0.0.1:$port2/metrics" | grep -q '^ainode_audit_write_errors_total [1-9]' ||
-  fail "audit write errors not counted"
+curl -fsS "http://127.0.0.1:$port2/metrics" >metrics2.prom || fail "GET /metrics from the second agent"
+grep -q '^ainode_audit_write_errors_total [1-9]' metrics2.prom || fail "audit write errors not counted"
 echo "events and control: ok"

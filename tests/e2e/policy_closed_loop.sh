@@ -118,7 +118,7 @@ PY
 wait_until 40 grep -q '"gpu":1,"call":"nvmlDeviceSetPowerManagementLimit","arguments":{"limit":700000}' "$CALLS" ||
   fail "GPU 1's cap was not lifted after its load rose"
 [ "$(calls_with "$CALLS" '"gpu":1,')" = 2 ] || fail "GPU 1: expected exactly cap + lift, got $(grep '"gpu":1,' "$CALLS")"
-restored_event() { curl -fsS "$AGENT_URL/v1/events/recent" | grep -q '"type":"policy_restored"'; }
+restored_event() { grep -q '"type":"policy_restored"' <<<"$(curl -fsS "$AGENT_URL/v1/events/recent")"; }
 wait_until 5 restored_event || fail "no policy_restored event"
 curl -fsS "$AGENT_URL/metrics" >"$WORK_DIR/loop.prom"
 grep -q 'ainode_policy_actions_total{profile="max-250w-when-light",action="power_limit",result="applied"}' \

@@ -37,5 +37,5 @@ for _ in $(seq 1 50); do
 done
 grep -q '^ainode_rca_findings_total{cause="power_cap"} 1' "$WORK_DIR/m.prom" || fail "ainode_rca_findings_total does not count it"
 grep -q '^ainode_rca_open_findings{cause="power_cap",gpu="4"} 1' "$WORK_DIR/m.prom" || fail "no open finding on GPU 4"
-curl -fsS "$URL/v1/events/recent" | grep -q '"type":"rca_finding"' || fail "no rca_finding event"
+grep -q '"type":"rca_finding"' <<<"$(curl -fsS "$URL/v1/events/recent")" || fail "no rca_finding event"
 echo "rca: power_cap on GPU 4 found, counted and published"

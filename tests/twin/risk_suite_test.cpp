@@ -3,7 +3,11 @@
 // simulated NVML, in-process, every 5 s of scenario time; XID events come
 // from the same event API the agent's watcher uses. GPUs with an injected
 // hardware fault must rank above the rest (AUC >= 0.95), and no GPU of a
-// healthy scenario may leave `none`.
+// healthy scenario may leave `none`. A throttle fault (thermal, hw_slowdown)
+// counts only if the physics applied it (its reason bit showed in a reading
+// inside its window), as the RCA suite's physics labels decide: a marginal
+// cooling fault that keeps the GPU below its slowdown limit, or one the power
+// cap pre-empts, stressed nothing.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -19,6 +23,7 @@
 #include "gpu/nvml/nvml_sampler.hpp"
 #include "gpu/xid_catalogue.hpp"
 #include "twin/causes.hpp"
+#include "twin/physics_labels.hpp"
 
 using namespace ainode;
 using namespace ainode::twin;
@@ -44,6 +49,29 @@ bool hardware_fault(const Fault& fault) {
     }
     default: return false;
   }
+}
+
+ThrottleReading throttle_reading(const GpuReading& reading, double t) {
+  ThrottleReading r;
+  r.t = t;
+  r.lost = !reading.up;
+  r.reasons = reading.clock_event_reasons.value_or(0);
+  auto limit = [&](const char* name) {
+    auto it = reading.power_limits_watts.find(name);
+    return it == reading.power_limits_watts.end() ? 0.0 : it->second;
+  };
+  r.enforced_limit_w = limit("enforced");
+  r.default_limit_w = limit("default");
+  return r;
+}
+
+// Whether the physics applied `fault`: counters, events and lost GPUs always
+// show their symptom; a throttle fault only while its own reason bit is set.
+bool fault_applied(const Fault& fault, const std::vector<ThrottleReading>& readings) {
+  if (!is_throttle_cause(fault.kind)) return true;
+  return std::any_of(readings.begin(), readings.end(), [&](const ThrottleReading& r) {
+    return r.t >= fault.from_seconds && r.t <= fault.to_seconds && throttle_applied(fault.kind, r);
+  });
 }
 
 // Time spent in failure risk itself (history update + assessment), summed
@@ -112,6 +140,8 @@ class RiskSuite : public ::testing::Test {
       api.register_events(device, nvmlEventTypeXidCriticalError, set);
     }
 
+    // Per GPU, the throttle readings the sampler saw (physics labels' input).
+    std::map<unsigned, std::vector<ThrottleReading>> throttle;
     GpuEventLog log;
     NvmlSampler sampler(api, NvmlSamplerOptions{}, log);
     HostFs host(fs::path(AINODE_SOURCE_DIR) / "tests/fixtures/proc", fs::path(AINODE_SOURCE_DIR) / "tests/fixtures/sys",
@@ -131,6 +161,7 @@ class RiskSuite : public ::testing::Test {
       auto readings = sampler.sample(host);
       ++cost_.cycles;
       for (auto& reading : readings) {
+        throttle[reading.index].push_back(throttle_reading(reading, t));
         GpuView view;
         view.reading = reading;
         auto& history = histories[reading.uuid];
@@ -155,7 +186,7 @@ class RiskSuite : public ::testing::Test {
       outcome.gpu = index;
       outcome.healthy_scenario = healthy;
       outcome.faulty = std::any_of(causes.faults.begin(), causes.faults.end(), [&](const Fault& f) {
-        return f.subject.gpu == index && hardware_fault(f);
+        return f.subject.gpu == index && hardware_fault(f) && fault_applied(f, throttle[index]);
       });
       out.push_back(outcome);
     }
