@@ -132,6 +132,10 @@ TEST(RemoteWriteSender, Retries5xxAndNoAnswerWithoutDuplicatingOrReordering) {
   for (int i = 0; i < 4; ++i) buffer.append(make_snapshot(start + i * 1000, i));
   ASSERT_TRUE(eventually([&] { return receiver.accepted().size() == 4; }));
   EXPECT_EQ(receiver.accepted(), timestamps(start, 4));
+  // The receiver records a batch before post() returns and the sender
+  // counts it: wait for the count, not only for the receiver.
+  ASSERT_TRUE(eventually([&] { return sender.stats().samples_sent_total == 12; }))
+      << sender.stats().samples_sent_total;
   auto stats = sender.stats();
   EXPECT_EQ(stats.retries_total, 3);
   EXPECT_GT(stats.samples_failed_total, 0);
