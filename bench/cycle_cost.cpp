@@ -11,6 +11,7 @@
 #include "app/builtin_collectors.hpp"
 #include "app/snapshot_builder.hpp"
 #include "config/settings.hpp"
+#include "core/kept_open_files.hpp"
 #include "core/scheduler.hpp"
 
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   HostFs fs(config.path.procfs, config.path.sysfs, config.path.rootfs);
   SnapshotBuilder builder(std::chrono::system_clock::now());
   std::size_t bytes = 0;
+  KeptOpenFiles::set_enabled(config.collect.keep_files_open);  // collect.keep_files_open=false: the open/read/close path
   Scheduler scheduler(make_enabled_collectors(config), fs, SchedulerOptions{config.collect.interval, std::chrono::seconds(10)},
                       [&](CycleResult&& cycle) { bytes = builder.build(std::move(cycle))->prometheus_text->plain()->size(); });
   for (int i = 0; i < 3; ++i) scheduler.run_once();  // warm-up: first-cycle state, page cache

@@ -27,11 +27,13 @@ measure() {
   local name=$1 pid=$2 url=$3
   wait_url "$url"
   for _ in $(seq "$SECONDS_EACH"); do curl -fsS -H 'Accept-Encoding: gzip' -o /dev/null "$url"; sleep 1; done
-  local rss anon threads fds
+  local rss anon threads fds kept
   rss=$(kib "$pid" Rss); anon=$(kib "$pid" Anonymous)
   threads=$(ls "/proc/$pid/task" | wc -l); fds=$(ls "/proc/$pid/fd" | wc -l)
-  printf '| %s | %.1f | %.1f | %d | %d |\n' "$name" "$(bc -l <<<"$rss/1024")" "$(bc -l <<<"$anon/1024")" \
-    "$threads" "$fds" >>"$TMP/table"
+  # procfs/sysfs files kept open between cycles (collect.keep_files_open), apart.
+  kept=$(find "/proc/$pid/fd" -mindepth 1 \( -lname '/proc/*' -o -lname '/sys/*' \) 2>/dev/null | wc -l)
+  printf '| %s | %.1f | %.1f | %d | %d | %d |\n' "$name" "$(bc -l <<<"$rss/1024")" "$(bc -l <<<"$anon/1024")" \
+    "$threads" "$((fds - kept))" "$kept" >>"$TMP/table"
   {
     echo "$name (KiB of RSS):"
     awk '/^[0-9a-f]+-[0-9a-f]+ /{n=$6; if (n == "") n="[anonymous]"; sub(".*/", "", n)} /^Rss:/{r[n]+=$2}
@@ -79,8 +81,8 @@ echo "Command: \`bench/memory.sh\` (BENCH_MEMORY_SECONDS=$SECONDS_EACH), $(date 
   "node_exporter $(prometheus-node-exporter --version 2>&1 | head -1 | awk '{print $3}')."
 echo "k8s-gpu: $pods ainode_k8s_gpu_allocation_info series (the twin kubelet's pods were seen)."
 echo
-echo "| configuration | RSS (MiB) | anonymous (MiB) | threads | open fds |"
-echo "|---|---|---|---|---|"
+echo "| configuration | RSS (MiB) | anonymous (MiB) | threads | open fds | kept procfs/sysfs files |"
+echo "|---|---|---|---|---|---|"
 cat "$TMP/table"
 echo
 cat "$TMP/mappings"

@@ -75,12 +75,17 @@ if ip link add ainodesoak0 type dummy 2>/dev/null; then
 fi
 
 scrapes=0 failed=0
-echo "t_seconds,rss_kib,anon_kib,fds,threads" >"$TMP/samples.csv"
+echo "t_seconds,rss_kib,anon_kib,fds,kept_files,threads" >"$TMP/samples.csv"
+# Descriptors are counted apart from the procfs/sysfs files the collectors
+# keep open between cycles (collect.keep_files_open): those follow the live
+# processes, which the churn changes every second; a leak shows in the rest.
 sample() {
-  local rss anon
+  local rss anon all kept
   rss=$(awk '/^Rss:/ {print $2}' "/proc/$agent/smaps_rollup")
   anon=$(awk '/^Anonymous:/ {print $2}' "/proc/$agent/smaps_rollup")
-  echo "$1,$rss,$anon,$(ls "/proc/$agent/fd" | wc -l),$(ls "/proc/$agent/task" | wc -l)" >>"$TMP/samples.csv"
+  all=$(ls "/proc/$agent/fd" | wc -l)
+  kept=$(find "/proc/$agent/fd" -mindepth 1 \( -lname '/proc/*' -o -lname '/sys/*' \) 2>/dev/null | wc -l)
+  echo "$1,$rss,$anon,$((all - kept)),$kept,$(ls "/proc/$agent/task" | wc -l)" >>"$TMP/samples.csv"
 }
 echo "soaking ${DURATION}s: 1 scrape/s, $SSE_CLIENTS SSE clients, $CHURN_PER_SECOND processes/s, interface flap: $flapping" >&2
 start=$SECONDS
@@ -127,7 +132,8 @@ for key, name, unit in (("rss_kib", "RSS", "MiB"), ("anon_kib", "anonymous", "Mi
     g = rss_growth if key == "rss_kib" else anon_growth
     print(f"| {name} ({unit}) | {mib(min(r[key] for r in warm)):.1f}–{mib(max(r[key] for r in warm)):.1f} | "
           f"{mib(min(r[key] for r in later)):.1f}–{mib(max(r[key] for r in later)):.1f} | {g:+.0f} KiB over the run |")
-for key, name in (("fds", "open descriptors"), ("threads", "threads")):
+for key, name in (("fds", "open descriptors (kept files apart)"), ("kept_files", "kept procfs/sysfs files"),
+                  ("threads", "threads")):
     print(f"| {name} | {min(r[key] for r in warm):.0f}–{max(r[key] for r in warm):.0f} | "
           f"{min(r[key] for r in later):.0f}–{max(r[key] for r in later):.0f} | |")
 # The agent keeps bounded histories that fill for their first 15 minutes (RCA's

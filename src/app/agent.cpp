@@ -23,6 +23,7 @@
 #include "app/snapshot_store.hpp"
 #include "control/control_metrics.hpp"
 #include "control/token_file.hpp"
+#include "core/kept_open_files.hpp"
 #include "core/scheduler.hpp"
 #include "core/state_dir.hpp"
 #include "efficiency/model_efficiency.hpp"
@@ -241,6 +242,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   schedule.timeout = timeout;
   // Issue 15: rates and utilizations are in the first snapshot /readyz announces.
   schedule.first_reading_gap = std::min(config.collect.interval, std::chrono::milliseconds(500));
+  KeptOpenFiles::set_enabled(config.collect.keep_files_open);
   Scheduler scheduler(std::move(collectors), fs, schedule,
                       [&](CycleResult&& cycle) {
                         failure_log.observe(cycle.collectors);

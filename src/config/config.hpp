@@ -39,6 +39,9 @@ struct CollectConfig {
   // node_exporter's --collector.disable-defaults: only collectors enabled
   // explicitly run.
   bool disable_defaults = false;
+  // Collector threads keep the files they read every cycle open and re-read
+  // them with pread (core/kept_open_files); false: open/read/close each time.
+  bool keep_files_open = true;
 };
 
 struct LogConfig {

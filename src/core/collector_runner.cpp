@@ -1,5 +1,7 @@
 #include "core/collector_runner.hpp"
 
+#include "core/kept_open_files.hpp"
+
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -53,6 +55,8 @@ RunResult run_collector(Collector& collector, const HostFs& fs, std::chrono::sys
 }  // namespace
 
 void CollectorRunner::worker_loop(const std::shared_ptr<State>& state) {
+  // The collector's per-cycle files stay open between its cycles.
+  KeptOpenFiles::enable_for_this_thread();
   std::unique_lock lock(state->mutex);
   for (;;) {
     state->wake.wait(lock, [&] { return state->stopping || state->requested; });
@@ -63,6 +67,7 @@ void CollectorRunner::worker_loop(const std::shared_ptr<State>& state) {
     auto monotonic = state->monotonic_time;
     lock.unlock();
     RunResult result = run_collector(*state->collector, state->fs, wall, monotonic);
+    KeptOpenFiles::end_cycle_for_this_thread();
     lock.lock();
     state->running = false;
     state->result = std::move(result);

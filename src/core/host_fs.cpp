@@ -1,5 +1,6 @@
 #include "core/host_fs.hpp"
 
+#include "core/kept_open_files.hpp"
 #include "core/text.hpp"
 
 #include <dirent.h>
@@ -21,30 +22,11 @@ std::filesystem::path join(const std::filesystem::path& base, std::string_view r
   return relative.empty() ? base : base / relative;
 }
 
-// Reads with plain read(2): /proc and /sys files report size 0, so stat-based
-// sizing does not work, and streams add cost on the hot path.
+// Plain read(2), no streams (the hot path). Collector threads keep their per-cycle files open (core/kept_open_files);
+// other threads open, read and close.
 int read_all(const std::filesystem::path& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  out.clear();
-  char buffer[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int error = errno;
-      ::close(fd);
-      return error;
-    }
-    if (n == 0) break;
-    out.append(buffer, static_cast<std::size_t>(n));
-    if (out.size() > HostFs::kMaxFileBytes) {
-      ::close(fd);
-      return EFBIG;
-    }
-  }
-  ::close(fd);
-  return 0;
+  if (auto* kept = KeptOpenFiles::for_this_thread()) return kept->read(path, out, HostFs::kMaxFileBytes);
+  return read_whole_file(path, out, HostFs::kMaxFileBytes);
 }
 }  // namespace
 
