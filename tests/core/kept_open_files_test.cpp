@@ -152,3 +152,41 @@ TEST(KeptOpenFiles, OnlyThreadsThatOptInKeepFiles) {
   }).join();
   EXPECT_GT(KeptOpenFiles::budget(), 0u);
 }
+
+TEST(KeptOpenFiles, SingleRecordProcfsFilesAreKnownByName) {
+  EXPECT_TRUE(ainode::single_record_procfs_path("/proc/1234/stat"));
+  EXPECT_TRUE(ainode::single_record_procfs_path("/host/proc/1234/task/1240/status"));
+  EXPECT_TRUE(ainode::single_record_procfs_path("/proc/1234/cgroup"));
+  EXPECT_TRUE(ainode::single_record_procfs_path("/proc/stat"));
+  EXPECT_TRUE(ainode::single_record_procfs_path("/proc/pressure/memory"));
+  EXPECT_FALSE(ainode::single_record_procfs_path("/proc/vmstat"));
+  EXPECT_FALSE(ainode::single_record_procfs_path("/proc/diskstats"));
+  EXPECT_FALSE(ainode::single_record_procfs_path("/proc/net/dev"));
+  EXPECT_FALSE(ainode::single_record_procfs_path("/proc/self/smaps"));
+}
+
+// Kept single-record and multi-record files read the same text as a fresh
+// open/read/close (the fields that do not move between two reads).
+TEST(KeptOpenFiles, KeptReadsMatchFreshReads) {
+  KeptOpenFiles files;
+  for (const char* path : {"/proc/self/status", "/proc/self/cgroup", "/proc/meminfo", "/proc/vmstat", "/proc/diskstats"}) {
+    if (!fs::exists(path)) continue;
+    std::string kept;
+    ASSERT_EQ(files.read(path, kept, kMax), 0) << path;
+    ASSERT_EQ(files.read(path, kept, kMax), 0) << path;  // the second read is the kept one
+    std::string fresh = ainode::HostFs::read(path);
+    auto first_words = [](const std::string& text) {
+      std::string out;
+      std::size_t at = 0;
+      while (at < text.size()) {
+        auto end = text.find('\n', at);
+        if (end == std::string::npos) end = text.size();
+        out += text.substr(at, std::min(text.find_first_of(" \t:", at), end) - at) + "\n";
+        at = end + 1;
+      }
+      return out;
+    };
+    EXPECT_EQ(first_words(kept), first_words(fresh)) << path;
+    EXPECT_EQ(kept.back(), '\n') << path;
+  }
+}
