@@ -31,7 +31,7 @@ measure() {
   rss=$(kib "$pid" Rss); anon=$(kib "$pid" Anonymous)
   threads=$(ls "/proc/$pid/task" | wc -l); fds=$(ls "/proc/$pid/fd" | wc -l)
   # procfs/sysfs files kept open between cycles (collect.keep_files_open), apart.
-  kept=$(find "/proc/$pid/fd" -mindepth 1 \( -lname '/proc/*' -o -lname '/sys/*' \) 2>/dev/null | wc -l)
+  kept=$({ find "/proc/$pid/fd" -mindepth 1 \( -lname '/proc/*' -o -lname '/sys/*' \) 2>/dev/null || true; } | wc -l)
   printf '| %s | %.1f | %.1f | %d | %d | %d |\n' "$name" "$(bc -l <<<"$rss/1024")" "$(bc -l <<<"$anon/1024")" \
     "$threads" "$((fds - kept))" "$kept" >>"$TMP/table"
   {

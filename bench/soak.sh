@@ -84,7 +84,8 @@ sample() {
   rss=$(awk '/^Rss:/ {print $2}' "/proc/$agent/smaps_rollup")
   anon=$(awk '/^Anonymous:/ {print $2}' "/proc/$agent/smaps_rollup")
   all=$(ls "/proc/$agent/fd" | wc -l)
-  kept=$(find "/proc/$agent/fd" -mindepth 1 \( -lname '/proc/*' -o -lname '/sys/*' \) 2>/dev/null | wc -l)
+  # find exits 1 when an fd closes while it walks the directory: not an error here.
+  kept=$({ find "/proc/$agent/fd" -mindepth 1 \( -lname '/proc/*' -o -lname '/sys/*' \) 2>/dev/null || true; } | wc -l)
   echo "$1,$rss,$anon,$((all - kept)),$kept,$(ls "/proc/$agent/task" | wc -l)" >>"$TMP/samples.csv"
 }
 echo "soaking ${DURATION}s: 1 scrape/s, $SSE_CLIENTS SSE clients, $CHURN_PER_SECOND processes/s, interface flap: $flapping" >&2
