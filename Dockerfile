@@ -2,8 +2,11 @@
 # RelWithDebInfo, then stripped), run on Debian 12 slim with only the shared
 # libraries it links, plus the ones it opens at run time when an integration
 # needs them (libcurl4: kubelet and remote_write; libfreeipmi17: bmc;
-# libsqlite3-0: the buffer). The gRPC runtime is a build dependency only
-# (the tests' fake kubelet); the agent speaks PodResources over libcurl.
+# libsqlite3-0: the buffer; libssl3: TLS). Its C++ libraries (libstdc++,
+# protobuf-lite, yaml-cpp, snappy, toml++, fmt, spdlog) are inside the binary
+# (cmake/LeanBinary.cmake, which needs lld). The gRPC runtime is a build
+# dependency only (the tests' fake kubelet); the agent speaks PodResources
+# over libcurl.
 #   docker build -t ainode:0.1.0 .
 # The NVIDIA driver's libnvidia-ml.so.1 is not in the image: the NVIDIA
 # container toolkit mounts it when the pod sets NVIDIA_DRIVER_CAPABILITIES=utility.
@@ -11,7 +14,7 @@
 FROM debian:12-slim AS build
 WORKDIR /src
 RUN apt-get update \
- && apt-get install -y --no-install-recommends build-essential cmake ninja-build pkg-config git \
+ && apt-get install -y --no-install-recommends build-essential cmake ninja-build pkg-config git lld \
       libboost-dev zlib1g-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev \
       libfreeipmi-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev libsnappy-dev libsqlite3-dev libncurses-dev \
       libyaml-cpp-dev libssl-dev libcrypt-dev ca-certificates \
@@ -23,8 +26,8 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TEST
 
 FROM debian:12-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libfmt9 libspdlog1.10 libtomlplusplus3 libfreeipmi17 libprotobuf-lite32 libcurl4 libsnappy1v5 libsqlite3-0 libncursesw6 \
-      libyaml-cpp0.7 libssl3 libcrypt1 zlib1g \
+ && apt-get install -y --no-install-recommends libfreeipmi17 libcurl4 libsqlite3-0 libncursesw6 \
+      libssl3 libcrypt1 zlib1g \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/ainode /usr/bin/ainode
 COPY deploy/ainode.toml /etc/ainode/ainode.toml

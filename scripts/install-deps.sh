@@ -11,7 +11,7 @@ packages=(
   libsnappy-dev libsqlite3-dev libncurses-dev tmux
   libyaml-cpp-dev libssl-dev libcrypt-dev
   libgtest-dev libgmock-dev
-  clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev lld
   prometheus prometheus-node-exporter wrk strace
   yamllint python3-yaml systemd
   rpm

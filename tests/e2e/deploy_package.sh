@@ -25,7 +25,7 @@ echo "installed: $version"
 status=$(dpkg --root="$root" -s ainode)
 grep -q "^Status: install ok installed" <<<"$status" || fail "dpkg does not list ainode as installed"
 grep -q "/etc/ainode/ainode.toml" <<<"$status" || fail "default config is not a conffile"
-grep -q "^Depends:.*libspdlog" <<<"$status" || fail "shared-library dependencies were not generated"
+grep -q "^Depends:.*libncursesw6" <<<"$status" || fail "shared-library dependencies were not generated"
 # Opened at run time (src/dynlib), so named by hand: dpkg-shlibdeps cannot see them.
 grep -q "^Depends:.*libcurl4" <<<"$status" || fail "libcurl4 (kubelet, remote_write) is not a dependency"
 grep -q "^Depends:.*libsqlite3-0" <<<"$status" || fail "libsqlite3-0 (the buffer) is not a dependency"

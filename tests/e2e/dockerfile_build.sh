@@ -19,11 +19,11 @@ cat "$WORK_DIR/check.out"
 [ "$status" = 77 ] && exit 0
 [ "$status" = 0 ] || fail "the Dockerfile does not check out"
 
-sed -e 's/libspdlog-dev /libspdlog-devv /' -e 's/ libsnappy1v5 / /' \
+sed -e 's/libspdlog-dev /libspdlog-devv /' -e 's/ libncursesw6 / /' \
   -e 's|^COPY deploy/ainode.toml|COPY deploy/missing.toml|' -e 's|/build/ainode /usr/bin/ainode|/build/ainode-other /usr/bin/ainode|' \
   Dockerfile >"$WORK_DIR/Dockerfile.bad"
 if check "$WORK_DIR/Dockerfile.bad" >"$WORK_DIR/bad.out"; then fail "the checker accepted a broken Dockerfile"; fi
-for expected in "package libspdlog-devv is not in Debian 12" "lacks libsnappy1v5 (library libsnappy.so.1)" \
+for expected in "package libspdlog-devv is not in Debian 12" "lacks libncursesw6 (library libncursesw.so.6)" \
   "COPY deploy/missing.toml: no such file" "no RUN of stage build produces /build/ainode-other"; do
   grep -qF "$expected" "$WORK_DIR/bad.out" || { cat "$WORK_DIR/bad.out"; fail "not reported: $expected"; }
 done

@@ -161,6 +161,11 @@ def needed_libraries(binary):
         match = re.match(r"\s*(\S+) => (\S+)", line)
         if match:
             resolved[match.group(1)] = match.group(2)
+        # The dynamic loader, NEEDED by a binary with a static libgcc
+        # (_dl_find_object), is listed by its path alone.
+        loader = re.match(r"\s*(/\S+) \(0x", line)
+        if loader:
+            resolved[loader.group(1).rsplit("/", 1)[-1]] = loader.group(1)
     return [(name, resolved.get(name)) for name in names]
 
 
