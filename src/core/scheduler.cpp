@@ -1,5 +1,7 @@
 #include "core/scheduler.hpp"
 
+#include "core/heap_trim.hpp"
+
 namespace ainode {
 
 Scheduler::Scheduler(std::vector<std::unique_ptr<Collector>> collectors, const HostFs& fs, SchedulerOptions options,
@@ -98,9 +100,11 @@ void Scheduler::start() {
       next = std::chrono::steady_clock::now() + options_.first_reading_gap;
       wake_.wait_until(lock, next, [this] { return stopping_; });
     }
+    HeapTrimmer trimmer;
     while (!stopping_) {
       lock.unlock();
       run_once();
+      trimmer.maybe_trim(std::chrono::steady_clock::now());
       lock.lock();
       // Fixed-rate schedule; after an overrun, start again at once rather
       // than trying to catch up with a burst of cycles.
