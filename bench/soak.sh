@@ -22,6 +22,12 @@ BUILD=${BUILD_DIR:-build}
 DURATION=${BENCH_SOAK_SECONDS:-3600}
 SSE_CLIENTS=${BENCH_SOAK_SSE_CLIENTS:-50}
 CHURN_PER_SECOND=${BENCH_SOAK_CHURN:-20}
+# The event ring (events.ring_size) is the agent's largest bounded history:
+# on the twin about 3 events a second at ~1.2 KB each, so the default 4,096
+# fill in ~23 minutes and RSS rises ~5 MB until then. The verdict looks at
+# the samples after the ring is full; a short soak uses a smaller ring so
+# that it fills within the run.
+if [ "$DURATION" -ge 1800 ]; then EVENT_RING=${BENCH_SOAK_EVENT_RING:-4096}; else EVENT_RING=${BENCH_SOAK_EVENT_RING:-512}; fi
 TMP=$(mktemp -d)
 PIDS=()
 cleanup() {
@@ -47,7 +53,7 @@ AINODE_NVML_SIM_SCENARIO="$PWD/scenarios/h100x8.toml" AINODE_NVML_SIM_STATE_FILE
   --gpu.nvml-library "$BUILD/nvml_sim/libnvidia-ml.so.1" --no-gpu.kmsg-xids --no-gpu.enable-amd \
   --kubelet.pod-resources-socket "$TMP/kubelet.sock" --kubelet.pod-resources-interval 1s \
   --kubelet.url "http://127.0.0.1:$kubelet_port" --kubelet.pods-interval 1s --collect.interval 1s \
-  >"$TMP/agent.log" 2>&1 &
+  --events.ring-size "$EVENT_RING" >"$TMP/agent.log" 2>&1 &
 agent=$!
 PIDS+=("$agent")
 wait_url "$URL/readyz" || { cat "$TMP/agent.log" >&2; echo "the agent did not become ready" >&2; exit 1; }
@@ -75,7 +81,7 @@ if ip link add ainodesoak0 type dummy 2>/dev/null; then
 fi
 
 scrapes=0 failed=0
-echo "t_seconds,rss_kib,anon_kib,fds,kept_files,threads" >"$TMP/samples.csv"
+echo "t_seconds,rss_kib,anon_kib,fds,kept_files,threads,events" >"$TMP/samples.csv"
 # Descriptors are counted apart from the procfs/sysfs files the collectors
 # keep open between cycles (collect.keep_files_open): those follow the live
 # processes, which the churn changes every second; a leak shows in the rest.
@@ -86,7 +92,8 @@ sample() {
   all=$(ls "/proc/$agent/fd" | wc -l)
   # find exits 1 when an fd closes while it walks the directory: not an error here.
   kept=$({ find "/proc/$agent/fd" -mindepth 1 \( -lname '/proc/*' -o -lname '/sys/*' \) 2>/dev/null || true; } | wc -l)
-  echo "$1,$rss,$anon,$((all - kept)),$kept,$(ls "/proc/$agent/task" | wc -l)" >>"$TMP/samples.csv"
+  events=$(curl -fsS --max-time 5 "$URL/metrics" | awk '$1 ~ /^ainode_events_total[{]/ {n += $2} END {print n + 0}')
+  echo "$1,$rss,$anon,$((all - kept)),$kept,$(ls "/proc/$agent/task" | wc -l),$events" >>"$TMP/samples.csv"
 }
 echo "soaking ${DURATION}s: 1 scrape/s, $SSE_CLIENTS SSE clients, $CHURN_PER_SECOND processes/s, interface flap: $flapping" >&2
 start=$SECONDS
@@ -102,13 +109,20 @@ done
 sample $((SECONDS - start))
 sse_connected=$(curl -fsS "$URL/metrics" | awk '$1 == "ainode_event_clients" {print $2}')
 
+[ -n "${BENCH_SOAK_KEEP_SAMPLES:-}" ] && cp "$TMP/samples.csv" "$BENCH_SOAK_KEEP_SAMPLES"
 python3 - "$TMP/samples.csv" "$DURATION" "$scrapes" "$failed" "$SSE_CLIENTS" "${sse_connected:-unknown}" \
-  "$CHURN_PER_SECOND" "$flapping" "$("$BUILD/ainode" --version | head -1)" <<'PY'
+  "$CHURN_PER_SECOND" "$flapping" "$("$BUILD/ainode" --version | head -1)" "$EVENT_RING" <<'PY'
 import csv, sys, datetime, os
-path, duration, scrapes, failed, sse, connected, churn, flapping, version = sys.argv[1:]
+path, duration, scrapes, failed, sse, connected, churn, flapping, version, ring = sys.argv[1:]
 rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(open(path))]
 warm = [r for r in rows if r["t_seconds"] <= 60]
-later = [r for r in rows if r["t_seconds"] >= 60]
+# The verdict's window: after the first minute and after the event ring is full.
+ring_full = next((r["t_seconds"] for r in rows if r["events"] >= float(ring)), None)
+window_start = max(60.0, ring_full if ring_full is not None else float("inf"))
+later = [r for r in rows if r["t_seconds"] >= window_start]
+if len(later) < 6:
+    print(f"The event ring ({ring} events) was not full with a minute of samples left: no verdict.")
+    sys.exit(1)
 def trend(key):
     xs = [r["t_seconds"] for r in later]; ys = [r[key] for r in later]
     n = len(xs); mx = sum(xs) / n; my = sum(ys) / n
@@ -126,8 +140,9 @@ print(f"### {datetime.datetime.utcnow():%Y-%m-%d} — soak, {duration} s ({os.cp
 print(f"Command: `BENCH_SOAK_SECONDS={duration} bench/soak.sh` ({version}). The agent on the 8-GPU twin "
       f"(simulated NVML, scenarios/h100x8.toml; twin kubelet with PodResources and /pods; the host's /proc and /sys) "
       f"with one scrape per second, {sse} SSE clients ({connected} still connected at the end), {churn} processes "
-      f"started per second, interface flap: {flapping}. Sampled every 10 s.\n")
-print("| measure | first minute (min–max) | after it (min–max) | trend after the first minute |")
+      f"started per second, interface flap: {flapping}, events.ring_size {ring} (full after {ring_full:.0f} s; "
+      f"the trends below are from {window_start:.0f} s on). Sampled every 10 s.\n")
+print("| measure | first minute (min–max) | once the ring is full (min–max) | trend once the ring is full |")
 print("|---|---|---|---|")
 for key, name, unit in (("rss_kib", "RSS", "MiB"), ("anon_kib", "anonymous", "MiB")):
     g = rss_growth if key == "rss_kib" else anon_growth
@@ -137,14 +152,14 @@ for key, name in (("fds", "open descriptors (kept files apart)"), ("kept_files",
                   ("threads", "threads")):
     print(f"| {name} | {min(r[key] for r in warm):.0f}–{max(r[key] for r in warm):.0f} | "
           f"{min(r[key] for r in later):.0f}–{max(r[key] for r in later):.0f} | |")
-# The agent keeps bounded histories that fill for their first 15 minutes (RCA's
-# feature window, the 4,096-event ring, SQLite's page cache): in a run long
-# enough, also the trend once they are full.
-full = [r for r in rows if r["t_seconds"] >= 960]
+# The other bounded histories fill in their first 15 minutes (RCA's feature
+# window, SQLite's page cache): in a run long enough, also the trend once
+# they and the ring are full.
+full = [r for r in rows if r["t_seconds"] >= max(960.0, window_start)]
 if len(full) >= 30:
     later = full
     g, m = trend("rss_kib")
-    print(f"\nAfter 16 minutes (every bounded history full): RSS {mib(min(r['rss_kib'] for r in full)):.1f}–"
+    print(f"\nAfter 16 minutes with the ring full (every bounded history full): RSS {mib(min(r['rss_kib'] for r in full)):.1f}–"
           f"{mib(max(r['rss_kib'] for r in full)):.1f} MiB, trend {g:+.0f} KiB; descriptors "
           f"{min(r['fds'] for r in full):.0f}–{max(r['fds'] for r in full):.0f}; threads "
           f"{min(r['threads'] for r in full):.0f}–{max(r['threads'] for r in full):.0f}.")
