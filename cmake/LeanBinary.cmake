@@ -1,6 +1,7 @@
 # How the daemon's binary is linked so that it pays, in memory, only for the
-# code it runs (issue 15). Two measures, both for the ainode executable only
-# (tests, the twin and benchmarks link as usual):
+# code it runs (issue 15). Two measures, for the ainode executable and
+# bench_cycle_cost, which must cost what the daemon costs (tests, the twin
+# and the other benchmarks link as usual):
 #
 # 1. Its text laid out by use. Every function is in its own section
 #    (-ffunction-sections, set for the whole build) and lld places the
