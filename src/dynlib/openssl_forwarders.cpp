@@ -95,6 +95,14 @@ AINODE_OPENSSL_FORWARD(int, SSL_write, (SSL *ssl, const void *buf, int num), (ss
 AINODE_OPENSSL_FORWARD(const SSL_METHOD *, TLS_client_method, (), ())
 AINODE_OPENSSL_FORWARD(const SSL_METHOD *, TLS_method, (), ())
 AINODE_OPENSSL_FORWARD(const SSL_METHOD *, TLS_server_method, (), ())
+// The outbound HTTPS client (http/http_get.cpp): system CAs, the server's
+// name or address checked against its certificate, and why it failed.
+AINODE_OPENSSL_FORWARD(SSL_verify_cb, SSL_CTX_get_verify_callback, (const SSL_CTX *ctx), (ctx))
+AINODE_OPENSSL_FORWARD(int, SSL_CTX_set_default_verify_paths, (SSL_CTX *ctx), (ctx))
+AINODE_OPENSSL_FORWARD(int, SSL_set1_host, (SSL *s, const char *hostname), (s, hostname))
+AINODE_OPENSSL_FORWARD(X509_VERIFY_PARAM *, SSL_get0_param, (SSL *ssl), (ssl))
+AINODE_OPENSSL_FORWARD(int, X509_VERIFY_PARAM_set1_ip_asc, (X509_VERIFY_PARAM *param, const char *ipasc), (param, ipasc))
+AINODE_OPENSSL_FORWARD(const char *, X509_verify_cert_error_string, (long n), (n))
 AINODE_OPENSSL_FORWARD(long, BIO_ctrl, (BIO *bp, int cmd, long larg, void *parg), (bp, cmd, larg, parg))
 AINODE_OPENSSL_FORWARD(size_t, BIO_ctrl_pending, (BIO *b), (b))
 AINODE_OPENSSL_FORWARD(int, BIO_free, (BIO *a), (a))
