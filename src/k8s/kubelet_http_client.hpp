@@ -2,7 +2,7 @@
 // GET on the kubelet's HTTPS API (port 10250) as a pod's service account:
 // bearer token from the projected token file, re-read for every request
 // because it rotates; the server verified against the given CA unless
-// told otherwise; a deadline and a size limit on every answer. libcurl.
+// told otherwise; a deadline and a size limit on every answer (http/http_get.hpp).
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -21,7 +21,7 @@ struct KubeletHttpOptions {
 struct KubeletHttpAnswer {
   std::string body;
   // "" on a 200; otherwise a short code for counting ("http_401", "timeout",
-  // "connect", "tls", "too_large", "curl") and a message for people.
+  // "connect", "tls", "too_large", "url", "protocol") and a message for people.
   std::string error_code;
   std::string error;
 };

@@ -3,7 +3,7 @@
 // keeps the last answer, so a slow, hung or dead server stales only itself:
 // the app collector reads the latest answer and never waits on the network.
 // Each scrape has a deadline (app.timeout) and a size limit
-// (app.max_body_bytes); both are libcurl's (k8s/kubelet_http_client).
+// (app.max_body_bytes), enforced by the GET itself (http/http_get.hpp).
 #include <chrono>
 #include <cstdint>
 #include <map>
