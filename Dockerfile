@@ -1,12 +1,12 @@
 # ainode container image: built on Debian 12 (the build type CI tests,
 # RelWithDebInfo, then stripped), run on Debian 12 slim with only the shared
 # libraries it links, plus the ones it opens at run time when an integration
-# needs them (libcurl4: kubelet and remote_write; libfreeipmi17: bmc;
-# libsqlite3-0: the buffer; libssl3: TLS). Its C++ libraries (libstdc++,
-# protobuf-lite, yaml-cpp, snappy, toml++, fmt, spdlog) are inside the binary
-# (cmake/LeanBinary.cmake, which needs lld). The gRPC runtime is a build
+# needs them (libcurl4: remote_write; libfreeipmi17: bmc;
+# libsqlite3-0: the buffer; libssl3: TLS, and an https:// kubelet). Its C++
+# libraries (libstdc++, protobuf-lite, yaml-cpp, snappy, toml++, fmt, spdlog)
+# and nghttp2 are inside the binary (cmake/LeanBinary.cmake, which needs lld). The gRPC runtime is a build
 # dependency only (the tests' fake kubelet); the agent speaks PodResources
-# over libcurl.
+# over nghttp2 and the kubelet's HTTPS over Boost.Beast.
 #   docker build -t ainode:0.1.0 .
 # The NVIDIA driver's libnvidia-ml.so.1 is not in the image: the NVIDIA
 # container toolkit mounts it when the pod sets NVIDIA_DRIVER_CAPABILITIES=utility.
@@ -16,7 +16,7 @@ WORKDIR /src
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake ninja-build pkg-config git lld \
       libboost-dev zlib1g-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev \
-      libfreeipmi-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev libsnappy-dev libsqlite3-dev libncurses-dev \
+      libfreeipmi-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev libnghttp2-dev libsnappy-dev libsqlite3-dev libncurses-dev \
       libyaml-cpp-dev libssl-dev libcrypt-dev ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY . .

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git python3 curl
   libboost-dev zlib1g-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfreeipmi-dev
-  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev openssl
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libcurl4-openssl-dev libnghttp2-dev openssl
   libsnappy-dev libsqlite3-dev libncurses-dev tmux
   libyaml-cpp-dev libssl-dev libcrypt-dev
   libgtest-dev libgmock-dev

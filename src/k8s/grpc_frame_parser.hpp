@@ -21,7 +21,7 @@ struct GrpcBody {
 };
 GrpcBody parse_grpc_unary_body(std::string_view body);
 
-// A header or trailer line as libcurl hands it over ("grpc-status: 14\r\n");
+// A header or trailer field as one line ("grpc-status: 14", CRLF optional);
 // the fields it names are set, other lines leave them as they are.
 struct GrpcStatus {
   std::optional<int> code;  // grpc-status
