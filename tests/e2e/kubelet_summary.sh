@@ -5,8 +5,9 @@
 # server against the CA, sends the token from the token file, and exports
 # pod and node ephemeral storage; then the token is rotated to a wrong one
 # (401 counted), the kubelet becomes slow (timeout counted), answers garbage
-# (parse error counted), and the CA is wrong (tls counted) — each said in
-# /v1/status while every other collector goes on.
+# (parse error counted), the CA is wrong or the certificate names another
+# address (tls counted) — each said in /v1/status while every other
+# collector goes on — and insecure_skip_verify reads a kubelet it cannot verify.
 source "$(dirname "$0")/lib.sh"
 command -v openssl >/dev/null || fail "openssl missing: run make deps"
 
@@ -16,13 +17,17 @@ openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/C
 printf 'subjectAltName=IP:127.0.0.1\n' >san.ext
 openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext 2>/dev/null
 openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other-ca.pem -days 2 -subj "/CN=another CA" 2>/dev/null
+# Signed by the right CA, for another node's address.
+openssl req -newkey rsa:2048 -nodes -keyout elsewhere.key -out elsewhere.csr -subj "/CN=127.0.0.2" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.2\n' >elsewhere.ext
+openssl x509 -req -in elsewhere.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out elsewhere.pem -days 2 -extfile elsewhere.ext 2>/dev/null
 echo "secret-token" >token
 echo ok >mode
 
-port=$(free_port)
-python3 - "$port" "$FIXTURES/kubelet/summary.json" <<'PY' >kubelet.log 2>&1 &
+serve_kubelet() {  # PORT CERT KEY
+python3 - "$1" "$FIXTURES/kubelet/summary.json" "$2" "$3" <<'PY' >>kubelet.log 2>&1 &
 import http.server, ssl, sys, time
-port, summary = int(sys.argv[1]), open(sys.argv[2], "rb").read()
+port, summary, cert, key = int(sys.argv[1]), open(sys.argv[2], "rb").read(), sys.argv[3], sys.argv[4]
 class Kubelet(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         mode = open("mode").read().strip()
@@ -36,11 +41,16 @@ class Kubelet(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args): pass
 server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Kubelet)
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain("server.pem", "server.key")
+context.load_cert_chain(cert, key)
 server.socket = context.wrap_socket(server.socket, server_side=True)
 server.serve_forever()
 PY
 BACKGROUND_PIDS+=($!)
+}
+port=$(free_port)
+serve_kubelet "$port" server.pem server.key
+elsewhere_port=$(free_port)
+serve_kubelet "$elsewhere_port" elsewhere.pem elsewhere.key
 sleep 1
 
 metric() { curl -fsS "$AGENT_URL/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
@@ -55,7 +65,7 @@ tree=(--path.procfs "$FIXTURES/proc" --path.sysfs "$FIXTURES/sys" --path.rootfs 
 start_agent summary "${tree[@]}" --kubelet.url "https://127.0.0.1:$port" \
   --kubelet.ca-file "$WORK_DIR/ca.pem" --kubelet.token-file "$WORK_DIR/token" --kubelet.interval 1s \
   --kubelet.timeout 1s
-wait_for_metric ainode_kubelet_summary_up 1 || fail "summary not read over HTTPS with the token"
+wait_for_metric ainode_kubelet_summary_up 1 || { cat kubelet.log summary.log >&2; fail "summary not read over HTTPS with the token"; }
 [ "$(metric 'ainode_pod_ephemeral_storage_used_bytes{namespace="ml-team",pod="trainer-0"}')" = 21528313856 ] ||
   fail "pod ephemeral storage"
 [ "$(metric ainode_node_ephemeral_storage_capacity_bytes)" = 1919413953331 ] || fail "node capacity"
@@ -82,4 +92,16 @@ start_agent wrong_ca "${tree[@]}" --kubelet.url "https://127.0.0.1:$port" \
 wait_for_metric 'ainode_kubelet_summary_errors_total{error="tls"}' 1 || fail "an unverifiable kubelet was trusted"
 [ -z "$(metric 'ainode_pod_ephemeral_storage_used_bytes{namespace="ml-team",pod="trainer-0"}')" ] ||
   fail "data from an unverified kubelet"
-echo "HTTPS with token and CA, rotation, 401, timeout, garbage and a wrong CA all handled"
+
+start_agent wrong_host "${tree[@]}" --kubelet.url "https://127.0.0.1:$elsewhere_port" \
+  --kubelet.ca-file "$WORK_DIR/ca.pem" --kubelet.token-file "$WORK_DIR/token" --kubelet.interval 1s
+wait_for_metric 'ainode_kubelet_summary_errors_total{error="tls"}' 1 ||
+  fail "a certificate for another address was accepted"
+status=$(curl -fsS "$AGENT_URL/v1/status")
+grep -q 'IP address mismatch' <<<"$status" || fail "the host mismatch is not said in /v1/status: $status"
+
+start_agent insecure "${tree[@]}" --kubelet.url "https://127.0.0.1:$elsewhere_port" \
+  --kubelet.ca-file "$WORK_DIR/other-ca.pem" --kubelet.insecure-skip-verify --kubelet.token-file "$WORK_DIR/token" \
+  --kubelet.interval 1s
+wait_for_metric ainode_kubelet_summary_up 1 || fail "insecure_skip_verify did not read the kubelet"
+echo "HTTPS with token and CA, rotation, 401, timeout, garbage, a wrong CA, another host's certificate and insecure_skip_verify all handled"
