@@ -10,7 +10,7 @@ const MetricDesc kUp{"ainode_kubelet_pods_up", MetricType::gauge, "",
                      "1 when the last request for the kubelet's /pods succeeded.", {}};
 const MetricDesc kErrors{"ainode_kubelet_pods_errors_total", MetricType::counter, "",
                          "Failed requests for the kubelet's /pods by reason (http_<status>, timeout, connect, tls, "
-                         "too_large, curl, parse).",
+                         "too_large, url, protocol, parse).",
                          {"reason"}};
 const MetricDesc kEvents{"ainode_pod_events_total", MetricType::counter, "",
                          "Pod events derived from the kubelet's /pods and published on the event bus, by type.",

@@ -36,7 +36,7 @@ const MetricDesc kSummaryUp{"ainode_kubelet_summary_up", MetricType::gauge, "",
                             "1 when the last /stats/summary request to the kubelet succeeded.", {}};
 const MetricDesc kSummaryErrors{"ainode_kubelet_summary_errors_total", MetricType::counter, "",
                                 "Failed /stats/summary requests by error (http_<status>, timeout, connect, tls, "
-                                "too_large, parse).",
+                                "too_large, url, protocol, parse).",
                                 {"error"}};
 
 nlohmann::json pods_json(const PodResourcesList& list) {
