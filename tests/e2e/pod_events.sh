@@ -113,7 +113,7 @@ grep -q 'kubelet /pods: http://127.0.0.1' <<<"$status" || fail "the outage is no
 # Said once, not once per poll: a kill may first cut a request in flight
 # (another message, said once too), then every poll is refused.
 said=$(grep 'kubelet /pods:' "$WORK_DIR/pods.log" || true)
-[ "$(grep -c "Couldn't connect" <<<"$said")" = 1 ] && [ "$(grep -c . <<<"$said")" -le 2 ] ||
+[ "$(grep -c "cannot connect" <<<"$said")" = 1 ] && [ "$(grep -c . <<<"$said")" -le 2 ] ||
   { echo "$said" >&2; fail "the outage must be logged once"; }
 set_clock 55
 start_kubelet
