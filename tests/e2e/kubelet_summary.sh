@@ -5,8 +5,10 @@
 # server against the CA, sends the token from the token file, and exports
 # pod and node ephemeral storage; then the token is rotated to a wrong one
 # (401 counted), the kubelet becomes slow (timeout counted), answers garbage
-# (parse error counted), the CA is wrong or the certificate names another
-# address (tls counted) — each said in /v1/status while every other
+# (parse error counted), cuts its answer short (tls counted: a body
+# delimited by its close is accepted without close_notify, a shorter one
+# than its Content-Length is not), the CA is wrong or the certificate
+# names another address (tls counted) — each said in /v1/status while every other
 # collector goes on — and insecure_skip_verify reads a kubelet it cannot verify.
 source "$(dirname "$0")/lib.sh"
 command -v openssl >/dev/null || fail "openssl missing: run make deps"
@@ -37,7 +39,10 @@ class Kubelet(http.server.BaseHTTPRequestHandler):
             time.sleep(3)
         body = summary if mode != "garbage" else b"<html>this is not the Summary API</html>"
         self.send_response(200 if self.path == "/stats/summary" else 404)
-        self.send_header("Content-Type", "application/json"); self.end_headers(); self.wfile.write(body)
+        self.send_header("Content-Type", "application/json")
+        if mode == "truncated":  # promises more than it sends, then closes without close_notify
+            self.send_header("Content-Length", str(len(body) + 1000))
+        self.end_headers(); self.wfile.write(body)
     def log_message(self, *args): pass
 server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Kubelet)
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -83,6 +88,8 @@ echo slow >mode
 wait_for_metric 'ainode_kubelet_summary_errors_total{error="timeout"}' 1 || fail "timeout not counted"
 echo garbage >mode
 wait_for_metric 'ainode_kubelet_summary_errors_total{error="parse"}' 1 || fail "garbage not counted"
+echo truncated >mode
+wait_for_metric 'ainode_kubelet_summary_errors_total{error="tls"}' 1 || fail "a truncated answer was not refused"
 [ "$(metric 'ainode_collector_success{collector="memory"}')" = 1 ] || fail "other collectors affected"
 [ "$(metric 'ainode_collector_success{collector="kubelet"}')" = 1 ] || fail "kubelet collector failed its cycle"
 
