@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "prometheus/remote.pb.h"
 #include "remote_write/snappy_block.hpp"
 
@@ -53,6 +55,44 @@ TEST(WriteRequest, LabelsAreSortedAndEmptyValuesLeftOut) {
   EXPECT_EQ(labels[1].value(), "0");
   EXPECT_EQ(labels[2].name(), "zone");
   EXPECT_EQ(request.timeseries(0).samples(0).timestamp(), 42);
+}
+
+// What encode_cycle writes field by field is what protobuf serializes for
+// the same WriteRequest: zero and negative zero, NaN, a zero and a negative
+// timestamp, label values long enough for two-byte lengths, many series.
+TEST(WriteRequest, BytesAreWhatProtobufSerializesForTheSameRequest) {
+  const std::string long_value(300, 'v');
+  const std::vector<double> values{0.0, -0.0, 1.5, -2.25, std::numeric_limits<double>::quiet_NaN(), 1e300};
+  for (std::int64_t timestamp : {std::int64_t{0}, std::int64_t{-5}, std::int64_t{1796276000123}}) {
+    MetricSet set;
+    prometheus::WriteRequest expected;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const std::string gpu = std::to_string(i);
+      const std::string& uuid = i % 2 ? long_value : gpu;
+      set.add(kLabelled, {"", gpu, uuid}, values[i]);
+      auto* series = expected.add_timeseries();
+      for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+               {"__name__", "ainode_x"}, {"gpu", gpu}, {"uuid", uuid}}) {
+        auto* label = series->add_labels();
+        label->set_name(name);
+        label->set_value(value);
+      }
+      auto* sample = series->add_samples();
+      sample->set_value(values[i]);
+      sample->set_timestamp(timestamp);
+    }
+    set.add(kUp, 3.0);
+    auto* up = expected.add_timeseries();
+    auto* label = up->add_labels();
+    label->set_name("__name__");
+    label->set_value("up_test");
+    up->add_samples()->set_value(3.0);
+    up->mutable_samples(0)->set_timestamp(timestamp);
+
+    auto encoded = encode_cycle(set.families(), timestamp);
+    EXPECT_EQ(encoded.samples, static_cast<std::int64_t>(values.size() + 1));
+    EXPECT_EQ(hex(encoded.bytes), hex(expected.SerializeAsString())) << "timestamp " << timestamp;
+  }
 }
 
 TEST(SnappyBlock, RoundTripsAndRejectsGarbage) {
