@@ -23,8 +23,9 @@ DURATION=${BENCH_SOAK_SECONDS:-3600}
 SSE_CLIENTS=${BENCH_SOAK_SSE_CLIENTS:-50}
 CHURN_PER_SECOND=${BENCH_SOAK_CHURN:-20}
 # The event ring (events.ring_size) is the agent's largest bounded history:
-# on the twin about 3 events a second at ~1.7 KB each, so the default 4,096
-# fill in ~23 minutes and RSS rises ~7 MB until then. The verdict looks at
+# on the twin about 3 events a second at ~0.35 KB each (their rendered
+# bytes), so the default 4,096 fill in ~23 minutes and RSS rises ~1.4 MB
+# from them until then. The verdict looks at
 # the samples after the ring is full; a short soak uses a smaller ring so
 # that it fills within the run.
 if [ "$DURATION" -ge 1800 ]; then EVENT_RING=${BENCH_SOAK_EVENT_RING:-4096}; else EVENT_RING=${BENCH_SOAK_EVENT_RING:-512}; fi

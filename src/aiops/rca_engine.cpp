@@ -46,21 +46,20 @@ const std::vector<std::string>& RcaEngine::subscribed_types() {
   return types;
 }
 
-void RcaEngine::on_event(const Event& event) {
+void RcaEngine::on_event(const EventDraft& draft) {
   const auto& types = subscribed_types();
-  if (std::find(types.begin(), types.end(), event.draft.type) == types.end()) return;
+  if (std::find(types.begin(), types.end(), draft.type) == types.end()) return;
   std::lock_guard lock(mutex_);
-  if (queued_.size() < 1024) queued_.push_back(event);
+  if (queued_.size() < 1024) queued_.push_back(draft);
 }
 
 void RcaEngine::consume_events(std::chrono::system_clock::time_point now, std::vector<Evidence>& held) {
-  std::deque<Event> events;
+  std::deque<EventDraft> events;
   {
     std::lock_guard lock(mutex_);
     events.swap(queued_);
   }
-  for (const auto& event : events) {
-    const auto& d = event.draft;
+  for (const auto& d : events) {
     const nlohmann::json& p = d.payload;
     std::string uuid = payload_text(p, "uuid");
     if (d.type == "policy_action" && payload_text(p, "action") == "power_limit" && !uuid.empty()) {

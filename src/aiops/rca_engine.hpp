@@ -52,7 +52,7 @@ class RcaEngine {
   // Bus events RCA reads: policy_action / policy_restored (our own power
   // caps), pod_evicted, container_restarted, container_oom_killed. Only
   // queues (safe inside a bus listener); observe() consumes the queue.
-  void on_event(const Event& event);
+  void on_event(const EventDraft& draft);
   // The event types on_event reads.
   static const std::vector<std::string>& subscribed_types();
 
@@ -96,7 +96,7 @@ class RcaEngine {
   mutable std::mutex mutex_;  // guards what readers see and the event queue
   std::vector<Finding> findings_;  // open and recent closed
   std::map<std::string, std::uint64_t> totals_;  // findings by cause since start
-  std::deque<Event> queued_;
+  std::deque<EventDraft> queued_;
 };
 
 const std::vector<const MetricDesc*>& rca_metric_descriptors();

@@ -44,9 +44,9 @@ nlohmann::json risk_to_json(const RiskAssessment& assessment) {
 
 RiskTracker::RiskTracker(EventBus& bus, std::string state_file) : bus_(bus), state_file_(std::move(state_file)) {
   load();
-  subscription_ = bus_.subscribe([this](const EventPtr& event) {
-    if (event->draft.type != "gpu_xid" || event->draft.subject.uuid.empty()) return;
-    const auto& payload = event->draft.payload;
+  subscription_ = bus_.subscribe([this](const EventPtr& event, const EventDraft& draft) {
+    if (draft.type != "gpu_xid" || draft.subject.uuid.empty()) return;
+    const auto& payload = draft.payload;
     if (!payload.contains("xid") || !payload["xid"].is_number_unsigned()) return;
     XidSighting sighting{event->time, payload["xid"].get<unsigned>(), payload.value("source", "nvml")};
     // A kernel-log XID carries the time the kernel logged it.
@@ -55,7 +55,7 @@ RiskTracker::RiskTracker(EventBus& bus, std::string state_file) : bus_(bus), sta
           std::chrono::duration<double>(payload["logged_unix_seconds"].get<double>())));
     }
     std::lock_guard lock(pending_mutex_);
-    pending_.emplace_back(event->draft.subject.uuid, sighting);
+    pending_.emplace_back(draft.subject.uuid, sighting);
   });
 }
 

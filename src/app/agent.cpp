@@ -221,7 +221,7 @@ int run_agent(const Config& config, const std::vector<Setting>& settings, Config
   // Root-cause analysis (docs/rca.md): reads each snapshot and the bus
   // events it needs, publishes rca_finding events, serves /v1/rca.
   aiops::RcaEngine rca({}, [&events](EventDraft draft) { events.publish(std::move(draft)); });
-  auto rca_subscription = events.subscribe([&rca](const EventPtr& event) { rca.on_event(*event); });
+  auto rca_subscription = events.subscribe([&rca](const EventPtr&, const EventDraft& draft) { rca.on_event(draft); });
   builder.add_contributor([&](MetricSet& out) { rca.add_metrics(out); });
 
   FailureLog failure_log;

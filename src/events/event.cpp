@@ -53,8 +53,7 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   return std::chrono::system_clock::from_time_t(t) + std::chrono::milliseconds(millis);
 }
 
-nlohmann::json event_to_json(const Event& event) {
-  const auto& d = event.draft;
+nlohmann::json event_to_json(std::uint64_t id, std::chrono::system_clock::time_point time, const EventDraft& d) {
   nlohmann::json subject = nlohmann::json::object();
   if (d.subject.gpu) subject["gpu"] = *d.subject.gpu;
   auto put = [&subject](const char* key, const std::string& value) {
@@ -66,16 +65,29 @@ nlohmann::json event_to_json(const Event& event) {
   put("pod", d.subject.pod);
   put("container", d.subject.container);
   put("profile", d.subject.profile);
-  return nlohmann::json{{"id", event.id},           {"time", rfc3339(event.time)}, {"type", d.type},
+  return nlohmann::json{{"id", id},           {"time", rfc3339(time)}, {"type", d.type},
                         {"severity", to_string(d.severity)}, {"subject", subject},  {"message", d.message},
                         {"payload", d.payload}};
 }
 
-void render_event(Event& event) {
+Event render_event(std::uint64_t id, std::chrono::system_clock::time_point time, const EventDraft& draft) {
   // dump() escapes newlines, so the JSON is one SSE data line whatever the
   // payload holds; invalid UTF-8 from a driver string is replaced, not thrown.
-  event.json = event_to_json(event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  event.sse = fmt::format("id: {}\nevent: {}\ndata: {}\n\n", event.id, event.draft.type, event.json);
+  const std::string json =
+      event_to_json(id, time, draft).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  Event event;
+  event.id = id;
+  event.time = time;
+  event.severity = draft.severity;
+  const std::string head = fmt::format("id: {}\nevent: ", id);
+  event.type_begin = static_cast<std::uint32_t>(head.size());
+  event.type_size = static_cast<std::uint32_t>(draft.type.size());
+  event.sse.reserve(head.size() + draft.type.size() + json.size() + 10);
+  event.sse.append(head).append(draft.type).append("\ndata: ");
+  event.json_begin = static_cast<std::uint32_t>(event.sse.size());
+  event.json_size = static_cast<std::uint32_t>(json.size());
+  event.sse.append(json).append("\n\n");
+  return event;
 }
 
 }  // namespace ainode

@@ -7,18 +7,14 @@ namespace ainode {
 EventBus::EventBus(std::size_t ring_capacity) : capacity_(std::max<std::size_t>(ring_capacity, 1)) {}
 
 EventPtr EventBus::publish(EventDraft draft) {
-  auto event = std::make_shared<Event>();
-  event->draft = std::move(draft);
-  event->time = std::chrono::system_clock::now();
+  const auto time = std::chrono::system_clock::now();
   std::lock_guard lock(mutex_);
-  event->id = next_id_++;
-  render_event(*event);
-  EventPtr shared = event;
-  ring_.push_back(shared);
+  EventPtr event = std::make_shared<const Event>(render_event(next_id_++, time, draft));
+  ring_.push_back(event);
   if (ring_.size() > capacity_) ring_.pop_front();
-  ++totals_[shared->draft.type];
-  for (auto& [token, listener] : listeners_) listener(shared);
-  return shared;
+  ++totals_[draft.type];
+  for (auto& [token, listener] : listeners_) listener(event, draft);
+  return event;
 }
 
 EventBus::Subscription EventBus::subscribe(Listener listener, std::optional<std::uint64_t> after_id,

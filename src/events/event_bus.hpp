@@ -34,7 +34,10 @@ class EventBus {
   // Assigns the next id and the current time, renders, stores and delivers.
   EventPtr publish(EventDraft draft);
 
-  using Listener = std::function<void(const EventPtr&)>;
+  // Gets the stored event and the draft it was made from; the draft (subject,
+  // payload as JSON values) lives only for the call, so a listener that needs
+  // it later copies what it needs.
+  using Listener = std::function<void(const EventPtr& event, const EventDraft& draft)>;
 
   // What a resuming subscriber missed.
   struct Replay {

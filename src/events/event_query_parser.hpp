@@ -16,13 +16,13 @@
 namespace ainode {
 
 struct EventQuery {
-  std::set<std::string> types;  // empty = every type
+  std::set<std::string, std::less<>> types;  // empty = every type
   Severity min_severity = Severity::info;
   std::optional<std::uint64_t> last_event_id;
   std::optional<std::size_t> limit;
 
   bool matches(std::string_view type, Severity severity) const {
-    return severity >= min_severity && (types.empty() || types.contains(std::string(type)));
+    return severity >= min_severity && (types.empty() || types.contains(type));
   }
 };
 

@@ -54,8 +54,8 @@ HttpResponse event_stream_response(EventBus& bus, const HttpRequest& request, Ev
     ++stats.clients;
     // The retry hint (ms) tells EventSource clients how soon to reconnect.
     sink->push(std::make_shared<const std::string>("retry: 2000\n\n"));
-    auto listener = [sink, query](const EventPtr& event) {
-      if (query.matches(event->draft.type, event->draft.severity)) {
+    auto listener = [sink, query](const EventPtr& event, const EventDraft&) {
+      if (query.matches(event->type(), event->severity)) {
         sink->push(std::shared_ptr<const std::string>(event, &event->sse));
       }
     };
@@ -63,7 +63,7 @@ HttpResponse event_stream_response(EventBus& bus, const HttpRequest& request, Ev
       std::vector<std::shared_ptr<const std::string>> frames;
       if (missed.lost > 0 || missed.restarted) frames.push_back(events_lost_frame(missed, *query.last_event_id));
       for (const auto& event : missed.events) {
-        if (query.matches(event->draft.type, event->draft.severity)) {
+        if (query.matches(event->type(), event->severity)) {
           frames.push_back(std::shared_ptr<const std::string>(event, &event->sse));
         }
       }
@@ -87,21 +87,28 @@ HttpResponse recent_events_response(const EventBus& bus, const HttpRequest& requ
   if (!parsed.error.empty()) return bad_request(parsed.error);
   const auto& query = parsed.query;
   std::vector<EventPtr> events = bus.recent(EventBus::kDefaultCapacity * 4);
-  nlohmann::json list = nlohmann::json::array();
   std::vector<const Event*> kept;
   for (const auto& event : events) {
     if (query.last_event_id && event->id <= *query.last_event_id) continue;
-    if (query.matches(event->draft.type, event->draft.severity)) kept.push_back(event.get());
+    if (query.matches(event->type(), event->severity)) kept.push_back(event.get());
   }
   std::size_t limit = query.limit.value_or(kept.size());
   std::size_t first = kept.size() > limit ? kept.size() - limit : 0;
-  for (std::size_t i = first; i < kept.size(); ++i) list.push_back(event_to_json(*kept[i]));
+  // The events' own rendered JSON, joined: the same bytes nlohmann would
+  // write for {"events": [...], "last_id": N} (keys in its sorted order).
+  std::size_t size = 64;
+  for (std::size_t i = first; i < kept.size(); ++i) size += kept[i]->json().size() + 1;
+  std::string body;
+  body.reserve(size);
+  body.append("{\"events\":[");
+  for (std::size_t i = first; i < kept.size(); ++i) {
+    if (i != first) body.push_back(',');
+    body.append(kept[i]->json());
+  }
+  body.append(fmt::format("],\"last_id\":{}}}\n", bus.last_id()));
   HttpResponse response;
   response.content_type = "application/json";
-  response.body = std::make_shared<const std::string>(
-      nlohmann::json{{"last_id", bus.last_id()}, {"events", list}}.dump(-1, ' ', false,
-                                                                         nlohmann::json::error_handler_t::replace) +
-      "\n");
+  response.body = std::make_shared<const std::string>(std::move(body));
   return response;
 }
 

@@ -137,9 +137,9 @@ TEST_F(RcaEngineTest, ExternalPowerCapIsNamedAsSuch) {
 
 TEST_F(RcaEngineTest, OurOwnPolicysCapIsToldApartFromAnExternalOne) {
   run(30);
-  Event applied;
-  applied.draft.type = "policy_action";
-  applied.draft.payload = {{"profile", "inference-efficiency"}, {"gpu", 0}, {"uuid", "GPU-a"}, {"action", "power_limit"},
+  EventDraft applied;
+  applied.type = "policy_action";
+  applied.payload = {{"profile", "inference-efficiency"}, {"gpu", 0}, {"uuid", "GPU-a"}, {"action", "power_limit"},
                            {"mode", "enforce"}, {"before", 700}, {"after", 400}, {"result", "applied"}, {"reason", "r"}};
   engine.on_event(applied);
   node.enforced = 400;
@@ -192,9 +192,9 @@ TEST_F(RcaEngineTest, OomKillOnTheNodeAndPodEventsFromTheBus) {
   EXPECT_EQ(f[0].cause, "oom_kill");
   EXPECT_FALSE(f[0].subject.gpu);
 
-  Event evicted;
-  evicted.draft.type = "pod_evicted";
-  evicted.draft.payload = {{"namespace", "ml"}, {"pod", "trainer-0"}, {"uid", "u"}, {"reason", "Evicted"}};
+  EventDraft evicted;
+  evicted.type = "pod_evicted";
+  evicted.payload = {{"namespace", "ml"}, {"pod", "trainer-0"}, {"uid", "u"}, {"reason", "Evicted"}};
   engine.on_event(evicted);
   run(3);
   f = findings();

@@ -37,7 +37,7 @@ Snapshot snapshot_of(bool remap_pending, bool up = true) {
 std::vector<EventPtr> of_type(const EventBus& bus, const std::string& type) {
   std::vector<EventPtr> out;
   for (const auto& e : bus.recent(100)) {
-    if (e->draft.type == type) out.push_back(e);
+    if (e->type() == type) out.push_back(e);
   }
   return out;
 }
@@ -53,7 +53,7 @@ TEST(RiskTracker, AnnouncesAChangedActionOnce) {
   risk.observe_at(snapshot_of(true), t0 + 10s);
   auto changes = of_type(bus, "gpu_risk_changed");
   ASSERT_EQ(changes.size(), 1u);
-  const auto& payload = changes[0]->draft.payload;
+  const auto payload = nlohmann::json::parse(changes[0]->json())["payload"];
   EXPECT_EQ(payload["action"], "reset");
   EXPECT_EQ(payload["previous_action"], "none");
   EXPECT_EQ(payload["uuid"], "GPU-a");

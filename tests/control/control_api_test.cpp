@@ -81,8 +81,8 @@ TEST(ControlApi, LoopbackReloadRunsAndIsAuditedBeforeAndAfter) {
   EXPECT_EQ(lines[1]["after"]["x"], 2);
   auto recent = f.events.recent(10);
   ASSERT_EQ(recent.size(), 1u);
-  EXPECT_EQ(recent[0]->draft.type, "control_action");
-  EXPECT_EQ(recent[0]->draft.payload["action"], "reload");
+  EXPECT_EQ(recent[0]->type(), "control_action");
+  EXPECT_EQ(nlohmann::json::parse(recent[0]->json())["payload"]["action"], "reload");
 }
 
 TEST(ControlApi, RemoteIsRefusedByDefaultAndTheRefusalIsAudited) {

@@ -32,8 +32,11 @@ TEST(EventBus, IdsAreMonotonicFromOneAndEventsRenderOnce) {
   EXPECT_EQ(bus.last_id(), 2u);
   EXPECT_EQ(first->sse.substr(0, first->sse.find("data: ")), "id: 1\nevent: gpu_xid\n");
   EXPECT_TRUE(first->sse.ends_with("\n\n"));
-  EXPECT_EQ(first->json.find('\n'), std::string::npos);
-  auto json = nlohmann::json::parse(first->json);
+  EXPECT_EQ(first->type(), "gpu_xid");
+  EXPECT_EQ(first->severity, Severity::critical);
+  EXPECT_EQ(first->json().find('\n'), std::string::npos);
+  EXPECT_EQ(first->sse, "id: 1\nevent: gpu_xid\ndata: " + std::string(first->json()) + "\n\n");
+  auto json = nlohmann::json::parse(first->json());
   EXPECT_EQ(json["severity"], "critical");
   EXPECT_EQ(json["type"], "gpu_xid");
   EXPECT_TRUE(json["time"].get<std::string>().ends_with("Z"));
@@ -49,6 +52,26 @@ TEST(EventBus, NewlinesInAPayloadStayOnOneDataLine) {
   EXPECT_EQ(std::count(data.begin(), data.end(), '\n'), 2) << data;  // the line end and the blank line
 }
 
+TEST(EventBus, ListenersGetTheDraftTheEventWasMadeFrom) {
+  EventBus bus;
+  std::string uuid;
+  nlohmann::json payload;
+  auto subscription = bus.subscribe([&](const EventPtr& e, const EventDraft& d) {
+    EXPECT_EQ(e->type(), d.type);
+    uuid = d.subject.uuid;
+    payload = d.payload;
+  });
+  EventDraft d = draft("gpu_xid");
+  d.subject.uuid = "GPU-a";
+  d.payload = {{"xid", 79}};
+  auto event = bus.publish(d);
+  EXPECT_EQ(uuid, "GPU-a");
+  EXPECT_EQ(payload, d.payload);
+  auto json = nlohmann::json::parse(event->json());
+  EXPECT_EQ(json["subject"]["uuid"], "GPU-a");
+  EXPECT_EQ(json["payload"], d.payload);
+}
+
 TEST(EventBus, RingKeepsTheNewestEvents) {
   EventBus bus(3);
   for (int i = 0; i < 5; ++i) bus.publish(draft("gpu_xid"));
@@ -62,7 +85,7 @@ TEST(EventBus, ListenersGetEventsPublishedAfterTheySubscribed) {
   bus.publish(draft("before"));
   std::vector<std::uint64_t> seen;
   {
-    auto subscription = bus.subscribe([&](const EventPtr& e) { seen.push_back(e->id); });
+    auto subscription = bus.subscribe([&](const EventPtr& e, const EventDraft&) { seen.push_back(e->id); });
     EXPECT_EQ(bus.subscribers(), 1u);
     bus.publish(draft("a"));
     bus.publish(draft("b"));
@@ -76,7 +99,7 @@ TEST(EventBus, ReplayReturnsExactlyTheMissedEvents) {
   EventBus bus(16);
   for (int i = 0; i < 6; ++i) bus.publish(draft("gpu_xid"));
   EventBus::Replay replay;
-  auto subscription = bus.subscribe([](const EventPtr&) {}, 3, [&](const EventBus::Replay& r) { replay = r; });
+  auto subscription = bus.subscribe([](const EventPtr&, const EventDraft&) {}, 3, [&](const EventBus::Replay& r) { replay = r; });
   EXPECT_EQ(ids(replay.events), (std::vector<std::uint64_t>{4, 5, 6}));
   EXPECT_EQ(replay.lost, 0u);
   EXPECT_FALSE(replay.restarted);
@@ -86,7 +109,7 @@ TEST(EventBus, ReplaySaysHowManyTheRingNoLongerHolds) {
   EventBus bus(4);
   for (int i = 0; i < 10; ++i) bus.publish(draft("gpu_xid"));
   EventBus::Replay replay;
-  auto subscription = bus.subscribe([](const EventPtr&) {}, 2, [&](const EventBus::Replay& r) { replay = r; });
+  auto subscription = bus.subscribe([](const EventPtr&, const EventDraft&) {}, 2, [&](const EventBus::Replay& r) { replay = r; });
   EXPECT_EQ(ids(replay.events), (std::vector<std::uint64_t>{7, 8, 9, 10}));
   EXPECT_EQ(replay.lost, 4u);  // 3, 4, 5, 6
 }
@@ -96,7 +119,7 @@ TEST(EventBus, AnIdFromAnEarlierRunReplaysEverythingHeld) {
   bus.publish(draft("agent_started"));
   bus.publish(draft("gpu_xid"));
   EventBus::Replay replay;
-  auto subscription = bus.subscribe([](const EventPtr&) {}, 500, [&](const EventBus::Replay& r) { replay = r; });
+  auto subscription = bus.subscribe([](const EventPtr&, const EventDraft&) {}, 500, [&](const EventBus::Replay& r) { replay = r; });
   EXPECT_TRUE(replay.restarted);
   EXPECT_EQ(ids(replay.events), (std::vector<std::uint64_t>{1, 2}));
 }
@@ -105,7 +128,7 @@ TEST(EventBus, ConcurrentPublishersNeitherLoseNorDuplicate) {
   EventBus bus(100000);
   std::mutex mutex;
   std::vector<std::uint64_t> seen;
-  auto subscription = bus.subscribe([&](const EventPtr& e) {
+  auto subscription = bus.subscribe([&](const EventPtr& e, const EventDraft&) {
     std::lock_guard lock(mutex);
     seen.push_back(e->id);
   });

@@ -16,7 +16,7 @@ TEST(EventQueryParser, EmptyQueryMatchesEverything) {
 TEST(EventQueryParser, TypesAndSeverityFilter) {
   auto r = parse_event_query("/v1/events?types=gpu_xid,gpu_throttle_start&severity=warning", "");
   ASSERT_EQ(r.error, "");
-  EXPECT_EQ(r.query.types, (std::set<std::string>{"gpu_xid", "gpu_throttle_start"}));
+  EXPECT_EQ(r.query.types, (std::set<std::string, std::less<>>{"gpu_xid", "gpu_throttle_start"}));
   EXPECT_TRUE(r.query.matches("gpu_xid", Severity::critical));
   EXPECT_TRUE(r.query.matches("gpu_throttle_start", Severity::warning));
   EXPECT_FALSE(r.query.matches("gpu_throttle_start", Severity::info));
@@ -26,7 +26,7 @@ TEST(EventQueryParser, TypesAndSeverityFilter) {
 TEST(EventQueryParser, PercentEncodedCommasAndEmptyItems) {
   auto r = parse_event_query("/v1/events?types=gpu_xid%2Cgpu_lost,,", "");
   ASSERT_EQ(r.error, "");
-  EXPECT_EQ(r.query.types, (std::set<std::string>{"gpu_xid", "gpu_lost"}));
+  EXPECT_EQ(r.query.types, (std::set<std::string, std::less<>>{"gpu_xid", "gpu_lost"}));
 }
 
 TEST(EventQueryParser, LastEventIdFromHeaderOrQueryTheQueryWins) {

@@ -93,7 +93,7 @@ class PolicyControllerTest : public ::testing::Test {
   std::vector<nlohmann::json> events(const std::string& type) {
     std::vector<nlohmann::json> out;
     for (const auto& e : events_.recent(1000)) {
-      if (e->draft.type == type) out.push_back(e->draft.payload);
+      if (e->type() == type) out.push_back(nlohmann::json::parse(e->json())["payload"]);
     }
     return out;
   }
