@@ -26,8 +26,8 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TEST
 
 FROM debian:12-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libfreeipmi17 libcurl4 libsqlite3-0 libncursesw6 \
-      libssl3 libcrypt1 zlib1g \
+ && apt-get install -y --no-install-recommends libfreeipmi17 libcurl4 libsqlite3-0 \
+      libssl3 libcrypt1 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/ainode /usr/bin/ainode
 COPY deploy/ainode.toml /etc/ainode/ainode.toml

@@ -1,6 +1,5 @@
 #include "web/basic_auth.hpp"
 
-#include <crypt.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -8,6 +7,7 @@
 #include <memory>
 
 #include "core/text.hpp"
+#include "dynlib/crypt_api.hpp"
 
 namespace ainode {
 
@@ -63,11 +63,14 @@ bool bcrypt_matches(std::string_view hash, std::string_view password) {
   // crypt_r wants NUL-terminated strings; a password with a NUL in it
   // cannot match what was hashed from a C string.
   if (password.find('\0') != std::string_view::npos) return false;
+  std::string load_error;
+  const CryptApi* api = crypt_api(load_error);
+  if (api == nullptr) return false;  // the web config was refused with load_error already
   std::string key(password);
   std::string setting(hash);
   auto data = std::make_unique<crypt_data>();
   std::memset(data.get(), 0, sizeof(crypt_data));
-  const char* result = crypt_r(key.c_str(), setting.c_str(), data.get());
+  const char* result = api->crypt_r(key.c_str(), setting.c_str(), data.get());
   // Failure is "*0"/"*1" or NULL, never equal to a real hash.
   if (!result || result[0] == '*') return false;
   std::size_t length = std::strlen(result);

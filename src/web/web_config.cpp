@@ -10,6 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "dynlib/crypt_api.hpp"
 #include "dynlib/openssl_api.hpp"
 #include "web/cipher_names.hpp"
 
@@ -241,6 +242,9 @@ void parse_users(const YAML::Node& node, WebSecurityConfig& config) {
     if (user.find(':') != std::string::npos) fail(file, line, key, "a user name cannot contain ':'");
     std::string hash = scalar(value, file, key);
     if (!is_bcrypt_hash(hash)) fail(file, line, key, "not a bcrypt hash ($2a$, $2b$ or $2y$, cost 04-31)");
+    // crypt_r comes from libcrypt, opened only now (dynlib/crypt_api.hpp).
+    std::string crypt_error;
+    if (crypt_api(crypt_error) == nullptr) fail(file, line, key, crypt_error);
     config.basic_auth_users[user] = hash;
   });
 }

@@ -25,10 +25,11 @@ echo "installed: $version"
 status=$(dpkg --root="$root" -s ainode)
 grep -q "^Status: install ok installed" <<<"$status" || fail "dpkg does not list ainode as installed"
 grep -q "/etc/ainode/ainode.toml" <<<"$status" || fail "default config is not a conffile"
-grep -q "^Depends:.*libncursesw6" <<<"$status" || fail "shared-library dependencies were not generated"
+grep -q "^Depends:.*libc6" <<<"$status" || fail "shared-library dependencies were not generated"
 # Opened at run time (src/dynlib), so named by hand: dpkg-shlibdeps cannot see them.
 grep -q "^Depends:.*libcurl4" <<<"$status" || fail "libcurl4 (kubelet, remote_write) is not a dependency"
 grep -q "^Depends:.*libsqlite3-0" <<<"$status" || fail "libsqlite3-0 (the buffer) is not a dependency"
+grep -q "^Depends:.*libcrypt1" <<<"$status" || fail "libcrypt1 (basic auth) is not a dependency"
 grep -q "^Recommends:.*libfreeipmi17" <<<"$status" || fail "libfreeipmi17 (the bmc collector) is not recommended"
 ! grep -q "^Depends:.*libgrpc" <<<"$status" || fail "the package still depends on the gRPC runtime"
 "$root/usr/bin/ainode" --config "$root/etc/ainode/ainode.toml" config show >/dev/null ||

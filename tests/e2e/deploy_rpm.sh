@@ -27,7 +27,7 @@ grep -qx "cn /etc/ainode/ainode.toml" <<<"$flags" || { echo "$flags"; fail "defa
 requires=$(rpm -qp --requires "$rpm_file" 2>/dev/null)
 # Libraries opened at run time (libcurl, libsqlite3, libfreeipmi: docs/architecture.md)
 # are not linked, so rpmbuild cannot see them; the linked ones it must find.
-grep -q "^libncursesw.so.6()(64bit)" <<<"$requires" || { echo "$requires"; fail "shared-library Requires were not generated"; }
+grep -q "^libm.so.6()(64bit)" <<<"$requires" || { echo "$requires"; fail "shared-library Requires were not generated"; }
 
 root="$WORK_DIR/root"
 mkdir -p "$root"
