@@ -27,18 +27,20 @@ std::optional<std::string_view> label(const Family& family, const Sample& sample
 }  // namespace
 
 DegradationReport DegradationDetector::evaluate(std::span<const Family> families, std::chrono::steady_clock::time_point now) {
+  // Only the series asked about below are remembered for the next snapshot
+  // (all counters of an 8-GPU node, per CPU, process and GPU, made a map of
+  // thousands of keys rebuilt every cycle).
   std::map<std::string, double> current;
-  for (const auto& family : families) {
-    if (family.desc->type != MetricType::counter) continue;
-    for (const auto& sample : family.samples) current[series_key(family, sample)] = sample.value;
-  }
   double seconds = previous_time_ ? std::chrono::duration<double>(now - *previous_time_).count() : 0;
   bool have_rates = previous_time_ && seconds > 0;
 
   // Increase of one series since the previous snapshot; nullopt when it is
-  // new or went backwards (a reset says nothing about the interval).
+  // new or went backwards (a reset says nothing about the interval), and
+  // always without a previous snapshot, so every rate signal is left out.
   auto delta = [&](const Family& family, const Sample& sample) -> std::optional<double> {
-    auto before = previous_.find(series_key(family, sample));
+    std::string key = series_key(family, sample);
+    auto before = previous_.find(key);
+    current[std::move(key)] = sample.value;
     if (!have_rates || before == previous_.end() || sample.value < before->second) return std::nullopt;
     return sample.value - before->second;
   };
@@ -70,7 +72,7 @@ DegradationReport DegradationDetector::evaluate(std::span<const Family> families
     if (value) report.signals.push_back({name, *value, threshold, *value >= threshold, weight});
   };
 
-  if (have_rates) {
+  {  // the rate signals: none without a previous snapshot
     auto busy = per_device("ainode_disk_io_time_seconds_total");
     std::optional<double> busiest;
     for (const auto& [device, busy_seconds] : busy) busiest = std::max(busiest.value_or(0), busy_seconds / seconds);

@@ -16,7 +16,9 @@ installs from:
   find_program(... REQUIRED) is among the stage's packages or their
   dependencies (apt-cache depends --recurse);
 - the runtime stage installs, with their dependencies, the package owning
-  each shared library BINARY (the agent as built) links directly (NEEDED);
+  each shared library BINARY (the agent as built) links directly (NEEDED),
+  and the packages of the libraries it opens at run time (src/dynlib), which
+  CMakeLists.txt names in CPACK_DEBIAN_PACKAGE_DEPENDS and _RECOMMENDS;
 - the file the final stage's ENTRYPOINT runs, and the --config of its CMD,
   are copied into it.
 Exit 0 clean, 1 with one line per problem, 77 (skipped, with the reason)
@@ -177,6 +179,17 @@ def cmake_requirements(source_dir):
     return modules, programs
 
 
+def opened_at_run_time(source_dir):
+    """The Debian packages CMakeLists.txt declares for dlopened libraries."""
+    text = (source_dir / "CMakeLists.txt").read_text()
+    packages = []
+    for field in ("DEPENDS", "RECOMMENDS"):
+        match = re.search(rf'set\(CPACK_DEBIAN_PACKAGE_{field} "([^"]*)"\)', text)
+        if match:
+            packages += [p.strip().split()[0] for p in match.group(1).split(",") if p.strip()]
+    return packages
+
+
 def pc_file(module):
     answer = run("pkg-config", "--variable=pcfiledir", module)
     return f"{answer.stdout.strip()}/{module}.pc" if answer.returncode == 0 else None
@@ -244,6 +257,10 @@ def main(dockerfile, source_dir, binary) -> int:
             elif package not in packages:
                 problems.append(f"{dockerfile}:{stage['line']}: stage {stage['name'] or stage['base']} lacks "
                                 f"{package} ({what})")
+        for package in opened_at_run_time(source_dir):
+            if package not in runtime_closure:
+                problems.append(f"{dockerfile}:{runtime['line']}: stage {runtime['name'] or runtime['base']} lacks "
+                                f"{package} (opened at run time; CMakeLists.txt's package dependencies)")
         destinations = {c["destination"] for c in runtime["copies"]}
         entrypoint = (runtime["entrypoint"] or [None])[0]
         if entrypoint not in destinations:
