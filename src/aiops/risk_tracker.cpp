@@ -89,7 +89,7 @@ void RiskTracker::observe_at(const Snapshot& snapshot, Clock::time_point now) {
     take_xids();
     current_.clear();
     index_.clear();
-    for (const auto& gpu : gpu_views(snapshot.families)) {
+    for (const auto& gpu : gpu_views(snapshot)) {
       if (gpu.reading.uuid.empty()) continue;
       auto& history = histories_[gpu.reading.uuid];
       update_history(history, gpu, now);

@@ -33,7 +33,7 @@ CycleHistory::CycleHistory(double interval_seconds, std::size_t capacity)
 
 void CycleHistory::observe(const Snapshot& snapshot) {
   Cycle cycle;
-  for (const auto& view : gpu_views(snapshot.families)) {
+  for (const auto& view : gpu_views(snapshot)) {
     const GpuReading& reading = view.reading;
     GpuPoint point;
     point.index = reading.index;

@@ -307,7 +307,7 @@ std::vector<DiagnoseCheck> run_diagnose_checks(const DiagnoseInputs& in) {
             "wait one collection interval and run again");
     return out.take();
   }
-  auto gpus = gpu_views(in.snapshot->families);
+  const auto& gpus = gpu_views(*in.snapshot);
   nvml_check(*in.snapshot, gpus, out);
   for (const auto& gpu : gpus) gpu_checks(gpu, in, out);
   host_checks(*in.snapshot, in, out);

@@ -241,7 +241,7 @@ void ModelEfficiency::observe(const Snapshot& snapshot) {
   if (claims_.empty() && !discover_) return;  // no model server configured or discoverable
   std::lock_guard lock(mutex_);
   Clock::time_point now = snapshot.taken_at;
-  std::vector<GpuView> gpus = gpu_views(snapshot.families);
+  const std::vector<GpuView>& gpus = gpu_views(snapshot);
   for (const auto& gpu : gpus) {
     auto [it, inserted] = timelines_.try_emplace(gpu.reading.uuid, kTimelineKeep);
     it->second.add(now, gpu.reading.energy_joules, gpu.reading.power_watts);

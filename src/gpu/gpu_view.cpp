@@ -256,6 +256,12 @@ std::vector<GpuView> gpu_views(std::span<const Family> families) {
   return out;
 }
 
+const std::vector<GpuView>& gpu_views(const Snapshot& snapshot) {
+  SnapshotMemo& memo = *snapshot.gpu_views_memo;
+  std::call_once(memo.once, [&] { memo.value = std::make_shared<const std::vector<GpuView>>(gpu_views(snapshot.families)); });
+  return *static_cast<const std::vector<GpuView>*>(memo.value.get());
+}
+
 const GpuView* find_gpu(std::span<const GpuView> gpus, unsigned index) {
   for (const auto& gpu : gpus) {
     if (gpu.reading.index == index) return &gpu;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/metric.hpp"
+#include "core/snapshot.hpp"
 #include "gpu/gpu_reading.hpp"
 
 namespace ainode {
@@ -26,6 +27,9 @@ struct GpuView {
 
 // One entry per GPU (not per MIG device), ordered by index.
 std::vector<GpuView> gpu_views(std::span<const Family> families);
+// The same for a snapshot's families, made once per snapshot and shared
+// (thread safe); valid as long as the snapshot.
+const std::vector<GpuView>& gpu_views(const Snapshot& snapshot);
 
 // The GPU with this index, or nullptr.
 const GpuView* find_gpu(std::span<const GpuView> gpus, unsigned index);

@@ -87,7 +87,7 @@ KernelXidFollower::KernelXidFollower(std::unique_ptr<KmsgSource> source, std::st
     : source_(std::move(source)), reason_(std::move(reason)), ledger_(ledger), started_(started) {}
 
 void KernelXidFollower::learn_gpus(const Snapshot& snapshot) {
-  for (const auto& gpu : gpu_views(snapshot.families)) {
+  for (const auto& gpu : gpu_views(snapshot)) {
     if (gpu.reading.pci_bus_id.empty() || gpu.reading.uuid.empty()) continue;
     if (auto pci = parse_pci_address(gpu.reading.pci_bus_id)) gpus_[*pci] = Gpu{gpu.reading.index, gpu.reading.uuid};
   }

@@ -47,7 +47,7 @@ PolicyCycle policy_cycle(const Snapshot& snapshot) {
   PolicyCycle cycle;
   cycle.now = snapshot.taken_at;
   cycle.node_power_watts = snapshot.summary.node_power_watts;
-  for (const auto& view : gpu_views(snapshot.families)) {
+  for (const auto& view : gpu_views(snapshot)) {
     const GpuReading& r = view.reading;
     if (!r.up || r.uuid.empty()) continue;
     PolicyGpu gpu;
