@@ -33,6 +33,21 @@ struct SharedLibrary {
   }
 };
 
+// A table of function pointers bound from one library, kept in a
+// function-local static by its accessor (src/dynlib): the library is opened
+// once, on first use, thread safely.
+template <typename Api>
+struct LoadedApi {
+  Api api;
+  std::string error;  // "" when every function was found
+
+  // The table, or null with `error_out` saying why.
+  const Api* get(std::string& error_out) const {
+    error_out = error;
+    return error.empty() ? &api : nullptr;
+  }
+};
+
 // Opens the first of `sonames` that loads (RTLD_NOW | RTLD_LOCAL: its own
 // dependencies stay out of our symbol namespace). `package` names what to
 // install when none does.

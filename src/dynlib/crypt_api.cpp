@@ -6,13 +6,8 @@ namespace ainode {
 
 namespace {
 
-struct LoadedCrypt {
-  CryptApi api;
-  std::string error;
-};
-
-LoadedCrypt load_crypt() {
-  LoadedCrypt loaded;
+LoadedApi<CryptApi> load_crypt() {
+  LoadedApi<CryptApi> loaded;
   SharedLibrary library = open_shared_library({"libcrypt.so.1"}, "libcrypt1");
   library.bind(loaded.api.crypt_r, "crypt_r");
   loaded.error = library.problem("libcrypt");
@@ -22,9 +17,8 @@ LoadedCrypt load_crypt() {
 }  // namespace
 
 const CryptApi* crypt_api(std::string& error) {
-  static const LoadedCrypt loaded = load_crypt();
-  error = loaded.error;
-  return loaded.error.empty() ? &loaded.api : nullptr;
+  static const LoadedApi<CryptApi> loaded = load_crypt();
+  return loaded.get(error);
 }
 
 }  // namespace ainode

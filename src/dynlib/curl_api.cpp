@@ -6,13 +6,8 @@ namespace ainode {
 
 namespace {
 
-struct LoadedCurl {
-  CurlApi api;
-  std::string error;
-};
-
-LoadedCurl load_curl() {
-  LoadedCurl loaded;
+LoadedApi<CurlApi> load_curl() {
+  LoadedApi<CurlApi> loaded;
   SharedLibrary library = open_shared_library({"libcurl.so.4", "libcurl-gnutls.so.4"}, "libcurl4");
   CurlApi& a = loaded.api;
   library.bind(a.easy_init, "curl_easy_init");
@@ -40,9 +35,8 @@ LoadedCurl load_curl() {
 }  // namespace
 
 const CurlApi* curl_api(std::string& error) {
-  static const LoadedCurl loaded = load_curl();
-  error = loaded.error;
-  return loaded.error.empty() ? &loaded.api : nullptr;
+  static const LoadedApi<CurlApi> loaded = load_curl();
+  return loaded.get(error);
 }
 
 }  // namespace ainode

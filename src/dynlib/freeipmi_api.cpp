@@ -6,13 +6,8 @@ namespace ainode {
 
 namespace {
 
-struct LoadedFreeIpmi {
-  FreeIpmiApi api;
-  std::string error;
-};
-
-LoadedFreeIpmi load_freeipmi() {
-  LoadedFreeIpmi loaded;
+LoadedApi<FreeIpmiApi> load_freeipmi() {
+  LoadedApi<FreeIpmiApi> loaded;
   SharedLibrary library = open_shared_library({"libfreeipmi.so.17"}, "libfreeipmi17");
   FreeIpmiApi& a = loaded.api;
   library.bind(a.ctx_create, "ipmi_ctx_create");
@@ -35,9 +30,8 @@ LoadedFreeIpmi load_freeipmi() {
 }  // namespace
 
 const FreeIpmiApi* freeipmi_api(std::string& error) {
-  static const LoadedFreeIpmi loaded = load_freeipmi();
-  error = loaded.error;
-  return loaded.error.empty() ? &loaded.api : nullptr;
+  static const LoadedApi<FreeIpmiApi> loaded = load_freeipmi();
+  return loaded.get(error);
 }
 
 }  // namespace ainode

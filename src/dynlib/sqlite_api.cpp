@@ -6,13 +6,8 @@ namespace ainode {
 
 namespace {
 
-struct LoadedSqlite {
-  SqliteApi api;
-  std::string error;
-};
-
-LoadedSqlite load_sqlite() {
-  LoadedSqlite loaded;
+LoadedApi<SqliteApi> load_sqlite() {
+  LoadedApi<SqliteApi> loaded;
   SharedLibrary library = open_shared_library({"libsqlite3.so.0"}, "libsqlite3-0");
   SqliteApi& a = loaded.api;
   library.bind(a.open_v2, "sqlite3_open_v2");
@@ -40,9 +35,8 @@ LoadedSqlite load_sqlite() {
 }  // namespace
 
 const SqliteApi* sqlite_api(std::string& error) {
-  static const LoadedSqlite loaded = load_sqlite();
-  error = loaded.error;
-  return loaded.error.empty() ? &loaded.api : nullptr;
+  static const LoadedApi<SqliteApi> loaded = load_sqlite();
+  return loaded.get(error);
 }
 
 }  // namespace ainode

@@ -53,6 +53,8 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   return std::chrono::system_clock::from_time_t(t) + std::chrono::milliseconds(millis);
 }
 
+namespace {
+
 nlohmann::json event_to_json(std::uint64_t id, std::chrono::system_clock::time_point time, const EventDraft& d) {
   nlohmann::json subject = nlohmann::json::object();
   if (d.subject.gpu) subject["gpu"] = *d.subject.gpu;
@@ -69,6 +71,8 @@ nlohmann::json event_to_json(std::uint64_t id, std::chrono::system_clock::time_p
                         {"severity", to_string(d.severity)}, {"subject", subject},  {"message", d.message},
                         {"payload", d.payload}};
 }
+
+}  // namespace
 
 Event render_event(std::uint64_t id, std::chrono::system_clock::time_point time, const EventDraft& draft) {
   // dump() escapes newlines, so the JSON is one SSE data line whatever the

@@ -38,7 +38,7 @@ struct EventDraft {
 // What the bus keeps, replays and sends: the rendered form only. The draft's
 // structured fields reach the listeners at publish (EventBus::Listener) and
 // are not kept: with them a full ring of 4,096 twin events held ~6.5 MB, as
-// rendered bytes alone ~2 MB.
+// rendered bytes alone ~1.4 MB (bench/RESULTS.md, soak).
 struct Event {
   std::uint64_t id = 0;  // monotonic per agent process, from 1
   std::chrono::system_clock::time_point time;
@@ -56,7 +56,6 @@ struct Event {
 
 // The event with id `id` at `time` made from `draft`, rendered.
 Event render_event(std::uint64_t id, std::chrono::system_clock::time_point time, const EventDraft& draft);
-nlohmann::json event_to_json(std::uint64_t id, std::chrono::system_clock::time_point time, const EventDraft& draft);
 
 // RFC 3339 UTC with milliseconds: 2026-12-01T23:07:22.123Z
 std::string rfc3339(std::chrono::system_clock::time_point time);
