@@ -5,6 +5,8 @@
 #include <string>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "app/family_lookup.hpp"
 #include "core/collector.hpp"
 
@@ -35,7 +37,8 @@ inline Collected collect_once(Collector& collector, const HostFs& fs = fixture_f
   Collected out;
   collector.collect(context, out.metrics);
   out.warnings = std::move(context.warnings);
-  out.details = std::move(context.details);
+  // Rendered here, as /v1/status would: a lazy render runs in every test.
+  if (context.details) out.details = std::make_shared<const nlohmann::json>(context.details->json());
   return out;
 }
 

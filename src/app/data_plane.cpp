@@ -58,7 +58,7 @@ class DataPlaneCollector : public Collector {
   std::vector<const MetricDesc*> describe() const override { return data_plane_metric_descriptors(); }
 
   void collect(CollectContext& context, MetricSet& out) override {
-    auto details = std::make_shared<nlohmann::json>(nlohmann::json::object());
+    nlohmann::json details = nlohmann::json::object();
     if (buffer_ != nullptr) {
       auto s = buffer_->status();
       out.add(kBufferMemoryOnly, s.mode == "memory" ? 1 : 0);
@@ -75,7 +75,7 @@ class DataPlaneCollector : public Collector {
       out.add(kBufferCorrupt, static_cast<double>(s.recovery.corrupt_rows));
       out.add(kBufferWriteSeconds, s.write_seconds_total);
       if (s.degraded) context.warn("buffer is memory-only: " + s.problem);
-      (*details)["buffer"] = buffer_status_json(s);
+      details["buffer"] = buffer_status_json(s);
     }
     nlohmann::json remote = nlohmann::json::array();
     for (const auto& sender : senders_) {
@@ -89,8 +89,8 @@ class DataPlaneCollector : public Collector {
       out.add(kBytesSent, {s.url}, static_cast<double>(s.bytes_sent_total));
       remote.push_back(sender_stats_json(s));
     }
-    (*details)["remote_write"] = std::move(remote);
-    context.details = std::move(details);
+    details["remote_write"] = std::move(remote);
+    context.set_details(std::move(details));
   }
 
  private:

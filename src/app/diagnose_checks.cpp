@@ -47,7 +47,7 @@ void nvml_check(const Snapshot& snapshot, std::span<const GpuView> gpus, Checks&
     return;
   }
   const nlohmann::json* nvml = nullptr;
-  if (gpu->details && gpu->details->contains("nvml")) nvml = &(*gpu->details)["nvml"];
+  if (gpu->details && gpu->details->json().contains("nvml")) nvml = &gpu->details->json()["nvml"];
   if (!nvml || !nvml->value("available", false)) {
     std::string reason = nvml ? nvml->value("reason", std::string("not loaded")) : "no status";
     bool amd = std::any_of(gpus.begin(), gpus.end(), [](const GpuView& g) { return g.reading.vendor == "amd"; });

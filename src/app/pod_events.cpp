@@ -46,7 +46,7 @@ class PodEventsCollector : public Collector {
         {"baseline", state->baseline},
         {"pods", state->pods},
         {"last_error", state->last_error.empty() ? nlohmann::json() : nlohmann::json(state->last_error)}};
-    context.details = std::make_shared<const nlohmann::json>(std::move(details));
+    context.set_details(std::move(details));
   }
 
  private:

@@ -14,7 +14,7 @@ using ContainerKey = std::tuple<std::string, std::string, std::string>;  // name
 
 const json* detail(const Snapshot& snapshot, const char* collector, const char* key) {
   for (const auto& c : snapshot.collectors) {
-    if (c.name == collector && c.details && c.details->contains(key)) return &(*c.details)[key];
+    if (c.name == collector && c.details && c.details->json().contains(key)) return &c.details->json()[key];
   }
   return nullptr;
 }

@@ -60,7 +60,7 @@ HttpResponse json_response(const nlohmann::json& body, unsigned status = 200) {
 HttpResponse detail_response(const Snapshot& snapshot, const std::string& key) {
   nlohmann::json section = nlohmann::json::array();
   for (const auto& collector : snapshot.collectors) {
-    if (collector.details && collector.details->contains(key)) section = (*collector.details)[key];
+    if (collector.details && collector.details->json().contains(key)) section = collector.details->json()[key];
   }
   return json_response(nlohmann::json{{key, section}});
 }
@@ -69,7 +69,7 @@ HttpResponse gpus_response(const Snapshot& snapshot, const std::vector<std::func
   if (annotators.empty()) return detail_response(snapshot, "gpus");
   nlohmann::json gpus = nlohmann::json::array();
   for (const auto& collector : snapshot.collectors) {
-    if (collector.details && collector.details->contains("gpus")) gpus = (*collector.details)["gpus"];
+    if (collector.details && collector.details->json().contains("gpus")) gpus = collector.details->json()["gpus"];
   }
   for (auto& gpu : gpus) {
     for (const auto& annotate : annotators) annotate(gpu);

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/collector_details.hpp"
 #include "core/host_fs.hpp"
 #include "core/metric.hpp"
 #include "core/notice.hpp"
@@ -30,8 +31,13 @@ struct CollectContext {
 
   // Optional structured detail for /v1/status (a JSON object shown under the
   // collector's name, e.g. the GPU list or the MIG tree). Built from the
-  // same readings as the metrics in this cycle.
-  std::shared_ptr<const nlohmann::json> details;
+  // same readings as the metrics in this cycle; set_details_lazily when
+  // building it costs more than copying what it is built from.
+  std::shared_ptr<const CollectorDetails> details;
+  void set_details(nlohmann::json value);
+  void set_details_lazily(std::function<nlohmann::json()> render) {
+    details = std::make_shared<const CollectorDetails>(std::move(render));
+  }
 
   // A warning the agent also logs at `level`: for problems the collector
   // reports once, not every cycle (the log stays quiet while they last).
@@ -52,6 +58,13 @@ class Collector {
   // Every metric this collector can emit; registered in the catalogue so
   // docs/metrics.md and the naming checks see all of them.
   virtual std::vector<const MetricDesc*> describe() const = 0;
+
+  // Whether a read can block for as long as its source likes: a network
+  // filesystem, a driver or sensor bus, another process's memory or a remote
+  // endpoint. Those get a worker thread each, so a hang holds only them;
+  // collectors that read only the kernel's own tables (/proc/stat,
+  // /proc/meminfo, ...) say false and share one thread.
+  virtual bool can_hang() const { return true; }
 
   // Called from one thread at a time, never concurrently with itself, so a
   // collector may keep state between cycles (previous counters for rates).

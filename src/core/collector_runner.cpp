@@ -3,27 +3,36 @@
 #include "core/kept_open_files.hpp"
 
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <thread>
 
 namespace ainode {
 
-// Shared between the runner and its thread, so a thread abandoned in a hung
-// collector keeps everything it touches alive.
+// Shared between the runner and its lane's thread, so a thread abandoned in a
+// hung collector keeps everything it touches alive.
 struct CollectorRunner::State {
   explicit State(std::unique_ptr<Collector> c, const HostFs& f) : collector(std::move(c)), fs(f) {}
 
   std::unique_ptr<Collector> collector;
   HostFs fs;  // a copy: the thread may outlive the owner's HostFs
   std::mutex mutex;
-  std::condition_variable wake;
-  bool stopping = false;
-  bool requested = false;
+  std::condition_variable done;
+  bool removed = false;    // the runner is gone: a queued run is dropped
+  bool requested = false;  // posted to the lane, not started yet
   bool running = false;
   std::chrono::system_clock::time_point wall_time;
   std::chrono::steady_clock::time_point monotonic_time;
   std::optional<RunResult> result;
+};
+
+struct CollectorLane::Queue {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<std::shared_ptr<CollectorRunner::State>> runs;
+  bool stopping = false;
+  bool running = false;  // in a collector now
   std::thread thread;
 };
 
@@ -52,45 +61,76 @@ RunResult run_collector(Collector& collector, const HostFs& fs, std::chrono::sys
   return result;
 }
 
+void run_posted(CollectorRunner::State& state) {
+  std::unique_lock lock(state.mutex);
+  if (state.removed || !state.requested) return;
+  state.requested = false;
+  state.running = true;
+  auto wall = state.wall_time;
+  auto monotonic = state.monotonic_time;
+  lock.unlock();
+  RunResult result = run_collector(*state.collector, state.fs, wall, monotonic);
+  lock.lock();
+  state.running = false;
+  state.result = std::move(result);
+  state.done.notify_all();
+}
+
+void lane_loop(const std::shared_ptr<CollectorLane::Queue>& queue) {
+  // The lane's collectors keep their per-cycle files open between cycles.
+  KeptOpenFiles::enable_for_this_thread();
+  std::optional<std::chrono::steady_clock::time_point> cycle;
+  std::unique_lock lock(queue->mutex);
+  for (;;) {
+    queue->wake.wait(lock, [&] { return queue->stopping || !queue->runs.empty(); });
+    if (queue->stopping) return;
+    auto state = std::move(queue->runs.front());
+    queue->runs.pop_front();
+    queue->running = true;
+    lock.unlock();
+    // A new cycle's first run ends the previous cycle for the kept files:
+    // those no collector on this lane read in it are closed.
+    std::chrono::steady_clock::time_point started;
+    {
+      std::lock_guard state_lock(state->mutex);
+      started = state->monotonic_time;
+    }
+    if (cycle && *cycle != started) KeptOpenFiles::end_cycle_for_this_thread();
+    cycle = started;
+    run_posted(*state);
+    lock.lock();
+    queue->running = false;
+  }
+}
+
 }  // namespace
 
-void CollectorRunner::worker_loop(const std::shared_ptr<State>& state) {
-  // The collector's per-cycle files stay open between its cycles.
-  KeptOpenFiles::enable_for_this_thread();
-  std::unique_lock lock(state->mutex);
-  for (;;) {
-    state->wake.wait(lock, [&] { return state->stopping || state->requested; });
-    if (state->stopping) return;
-    state->requested = false;
-    state->running = true;
-    auto wall = state->wall_time;
-    auto monotonic = state->monotonic_time;
-    lock.unlock();
-    RunResult result = run_collector(*state->collector, state->fs, wall, monotonic);
-    KeptOpenFiles::end_cycle_for_this_thread();
-    lock.lock();
-    state->running = false;
-    state->result = std::move(result);
-    state->wake.notify_one();  // the scheduler is the only waiter
-  }
+CollectorLane::CollectorLane() : queue_(std::make_shared<Queue>()) {
+  queue_->thread = std::thread([queue = queue_] { lane_loop(queue); });
 }
 
-CollectorRunner::CollectorRunner(std::unique_ptr<Collector> collector, const HostFs& fs)
-    : state_(std::make_shared<State>(std::move(collector), fs)), name_(state_->collector->name()) {
-  state_->thread = std::thread([state = state_] { worker_loop(state); });
-}
-
-CollectorRunner::~CollectorRunner() {
-  std::unique_lock lock(state_->mutex);
-  state_->stopping = true;
-  bool stuck = state_->running;
-  state_->wake.notify_all();
+CollectorLane::~CollectorLane() {
+  std::unique_lock lock(queue_->mutex);
+  queue_->stopping = true;
+  bool stuck = queue_->running;
+  queue_->wake.notify_all();
   lock.unlock();
   if (stuck) {
-    state_->thread.detach();
+    queue_->thread.detach();
   } else {
-    state_->thread.join();
+    queue_->thread.join();
   }
+}
+
+CollectorRunner::CollectorRunner(std::unique_ptr<Collector> collector, const HostFs& fs,
+                                 std::shared_ptr<CollectorLane> lane)
+    : state_(std::make_shared<State>(std::move(collector), fs)),
+      lane_(lane ? std::move(lane) : std::make_shared<CollectorLane>()),
+      name_(state_->collector->name()) {}
+
+CollectorRunner::~CollectorRunner() {
+  std::lock_guard lock(state_->mutex);
+  state_->removed = true;
 }
 
 const std::string& CollectorRunner::name() const { return name_; }
@@ -99,19 +139,24 @@ std::vector<const MetricDesc*> CollectorRunner::describe() const { return state_
 
 bool CollectorRunner::trigger(std::chrono::system_clock::time_point wall_time,
                               std::chrono::steady_clock::time_point monotonic_time) {
-  std::lock_guard lock(state_->mutex);
-  if (state_->running || state_->requested) return false;
-  state_->result.reset();
-  state_->wall_time = wall_time;
-  state_->monotonic_time = monotonic_time;
-  state_->requested = true;
-  state_->wake.notify_one();  // the worker is the only waiter
+  {
+    std::lock_guard lock(state_->mutex);
+    if (state_->running || state_->requested) return false;
+    state_->result.reset();
+    state_->wall_time = wall_time;
+    state_->monotonic_time = monotonic_time;
+    state_->requested = true;
+  }
+  auto& queue = *lane_->queue_;
+  std::lock_guard lock(queue.mutex);
+  queue.runs.push_back(state_);
+  queue.wake.notify_one();  // the lane's thread is the only waiter
   return true;
 }
 
 std::optional<RunResult> CollectorRunner::wait_until(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(state_->mutex);
-  state_->wake.wait_until(lock, deadline, [&] { return state_->result.has_value(); });
+  state_->done.wait_until(lock, deadline, [&] { return state_->result.has_value(); });
   if (!state_->result) return std::nullopt;
   std::optional<RunResult> out = std::move(state_->result);
   state_->result.reset();

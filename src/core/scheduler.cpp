@@ -7,7 +7,11 @@ namespace ainode {
 Scheduler::Scheduler(std::vector<std::unique_ptr<Collector>> collectors, const HostFs& fs, SchedulerOptions options,
                      CycleSink sink)
     : options_(options), sink_(std::move(sink)) {
-  for (auto& collector : collectors) runners_.push_back(std::make_unique<CollectorRunner>(std::move(collector), fs));
+  auto shared_lane = std::make_shared<CollectorLane>();
+  for (auto& collector : collectors) {
+    auto lane = collector->can_hang() ? nullptr : shared_lane;
+    runners_.push_back(std::make_unique<CollectorRunner>(std::move(collector), fs, std::move(lane)));
+  }
   history_.resize(runners_.size());
 }
 

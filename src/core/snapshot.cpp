@@ -5,12 +5,20 @@
 namespace ainode {
 
 const std::shared_ptr<const std::string>& RenderedBody::plain() const {
-  std::call_once(render_once_, [this] { plain_ = std::make_shared<const std::string>(render_()); });
+  std::call_once(render_once_, [this] {
+    plain_ = std::make_shared<const std::string>(render_());
+    plain_rendered_ = true;
+  });
   return plain_;
 }
 
 const std::shared_ptr<const std::string>& RenderedBody::gzipped() const {
-  std::call_once(compress_once_, [this] { gzipped_ = std::make_shared<const std::string>(gzip_compress(*plain())); });
+  std::call_once(compress_once_, [this] {
+    // Text already kept for a plain client is compressed as it is; else it
+    // is rendered for the compressor only.
+    std::string compressed = plain_rendered_ ? gzip_compress(*plain()) : gzip_compress(render_());
+    gzipped_ = std::make_shared<const std::string>(std::move(compressed));
+  });
   return gzipped_;
 }
 

@@ -2,6 +2,7 @@
 // One completed collection cycle, immutable once published. Renderers
 // (Prometheus text, OpenMetrics, JSON status) read it; a scrape copies bytes
 // rendered once per snapshot (docs/architecture.md).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -13,6 +14,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/collector_details.hpp"
 #include "core/metric.hpp"
 #include "core/node_summary.hpp"
 #include "core/notice.hpp"
@@ -30,13 +32,17 @@ struct CollectorStatus {
   std::string last_error;   // most recent failure or warning, "" if none ever
   std::vector<std::string> warnings;  // this cycle's
   std::vector<Notice> notices;        // this cycle's, for the log (also among the warnings)
-  std::shared_ptr<const nlohmann::json> details;
+  std::shared_ptr<const CollectorDetails> details;
 };
 
 // Bytes served for one snapshot in one format: rendered at most once, on
 // the first request for that format, and gzip-compressed at most once, on
 // the first request that accepts gzip. Every later scrape of the snapshot
-// is a copy of these bytes. (A format nobody scrapes costs nothing.)
+// is a copy of these bytes. (A format nobody scrapes costs nothing.) When the
+// compressed bytes are asked for first (Prometheus always accepts gzip), the
+// text is rendered for the compressor and dropped: the snapshot holds only
+// the ~10x smaller body it serves, and renders the text again only if a
+// client without gzip asks for it.
 class RenderedBody {
  public:
   explicit RenderedBody(std::function<std::string()> render) : render_(std::move(render)) {}
@@ -47,6 +53,7 @@ class RenderedBody {
   std::function<std::string()> render_;
   mutable std::once_flag render_once_;
   mutable std::shared_ptr<const std::string> plain_;
+  mutable std::atomic<bool> plain_rendered_ = false;
   mutable std::once_flag compress_once_;
   mutable std::shared_ptr<const std::string> gzipped_;
 };

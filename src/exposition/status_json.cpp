@@ -87,8 +87,8 @@ std::string render_status_json(const Snapshot& snapshot, std::chrono::system_clo
     collectors.push_back(collector_json(c));
     // A collector's structured detail (e.g. "gpus") joins the top level so
     // tools find it under a stable name.
-    if (c.details && c.details->is_object()) {
-      for (const auto& [key, value] : c.details->items()) root[key] = value;
+    if (c.details && c.details->json().is_object()) {
+      for (const auto& [key, value] : c.details->json().items()) root[key] = value;
     }
   }
   root["collectors"] = std::move(collectors);

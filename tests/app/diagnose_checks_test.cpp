@@ -49,7 +49,7 @@ Snapshot snapshot_of(const GpuReading& gpu, double available_share = 0.5, double
   CollectorStatus collector;
   collector.name = "gpu";
   collector.success = true;
-  collector.details = std::make_shared<const nlohmann::json>(nlohmann::json{
+  collector.details = std::make_shared<const CollectorDetails>(nlohmann::json{
       {"nvml", {{"available", true}, {"driver_version", "550.54.15"}, {"cuda_version", "12.4"}, {"events", "watching 1 GPUs"}}}});
   s.collectors = {collector};
   return s;
@@ -146,7 +146,7 @@ TEST(Diagnose, AnUnsynchronizedClockAndAFailingCollectorWarn) {
 TEST(Diagnose, NoNvmlIsAFailureAndNoSnapshotSaysSo) {
   Snapshot s = snapshot_of(healthy_gpu());
   s.families.clear();
-  s.collectors[0].details = std::make_shared<const nlohmann::json>(
+  s.collectors[0].details = std::make_shared<const CollectorDetails>(
       nlohmann::json{{"nvml", {{"available", false}, {"reason", "libnvidia-ml.so.1: cannot open shared object file"}}}});
   auto checks = run(s);
   EXPECT_EQ(check(checks, "nvml")->status, CheckStatus::fail);

@@ -110,6 +110,40 @@ TEST(Routes, MetricsFormatsAndCompression) {
   EXPECT_EQ(get(handler, "/metrics", "", "gzip").body.get(), gz.body.get());
 }
 
+// Prometheus accepts gzip: asked for first, the compressed body is made from
+// a render the snapshot does not keep; a plain client later gets the same
+// text, rendered once more and then shared.
+TEST(Routes, GzipFirstKeepsOnlyTheCompressedBodyAndPlainIsStillRight) {
+  SnapshotStore store;
+  store.publish(sample_snapshot());
+  auto handler = make_routes(store, options_for("/metrics"));
+  auto gz = get(handler, "/metrics", "", "gzip");
+  EXPECT_EQ(gz.content_encoding, "gzip");
+  EXPECT_EQ(get(handler, "/metrics", "", "gzip").body.get(), gz.body.get());
+  auto text = get(handler, "/metrics");
+  EXPECT_EQ(gunzip(*gz.body), *text.body);
+  EXPECT_EQ(get(handler, "/metrics").body.get(), text.body.get());
+  EXPECT_EQ(get(handler, "/metrics", "", "gzip").body.get(), gz.body.get());
+}
+
+TEST(RenderedBody, RendersForTheCompressorWithoutKeepingTheText) {
+  int renders = 0;
+  RenderedBody body([&renders] {
+    ++renders;
+    return std::string(10000, 'a');
+  });
+  EXPECT_EQ(gunzip(*body.gzipped()), std::string(10000, 'a'));
+  EXPECT_EQ(renders, 1);
+  EXPECT_EQ(body.plain()->size(), 10000u);
+  EXPECT_EQ(renders, 2) << "the text was not kept after compressing";
+  body.plain();
+  body.gzipped();
+  EXPECT_EQ(renders, 2);
+  RenderedBody plain_first([] { return std::string(10, 'b'); });
+  const std::string& text = *plain_first.plain();
+  EXPECT_EQ(gunzip(*plain_first.gzipped()), text);
+}
+
 TEST(Routes, StatusJson) {
   SnapshotStore store;
   store.publish(sample_snapshot());

@@ -17,11 +17,14 @@ const MetricDesc kValue{"ainode_test_value", MetricType::gauge, "", "Test value.
 class ScriptedCollector : public Collector {
  public:
   enum class Mode { ok, throws, warns, hangs };
-  ScriptedCollector(std::string name, Mode mode) : name_(std::move(name)), mode_(mode) {}
+  ScriptedCollector(std::string name, Mode mode, bool can_hang = true)
+      : name_(std::move(name)), mode_(mode), can_hang_(can_hang) {}
   std::string_view name() const override { return name_; }
+  bool can_hang() const override { return can_hang_; }
   std::vector<const MetricDesc*> describe() const override { return {&kValue}; }
   void collect(CollectContext& context, MetricSet& out) override {
     ++runs;
+    thread = std::this_thread::get_id();
     switch (mode_) {
       case Mode::throws: throw std::runtime_error("broken input");
       case Mode::warns: context.warn("one mount hung"); break;
@@ -33,12 +36,14 @@ class ScriptedCollector : public Collector {
     out.add(kValue, {name_}, 1);
   }
   std::atomic<int> runs{0};
+  std::thread::id thread;  // of the last run
   std::promise<void> release;
   std::shared_future<void> release_future = release.get_future().share();
 
  private:
   std::string name_;
   Mode mode_;
+  bool can_hang_;
 };
 
 struct Harness {
@@ -46,11 +51,12 @@ struct Harness {
   std::vector<CycleResult> cycles;
   std::unique_ptr<Scheduler> scheduler;
 
-  explicit Harness(std::vector<ScriptedCollector::Mode> modes) {
+  // `shared[i]`: collector i cannot hang, so it runs on the shared thread.
+  explicit Harness(std::vector<ScriptedCollector::Mode> modes, std::vector<bool> shared = {}) {
     std::vector<std::unique_ptr<Collector>> owned;
-    int i = 0;
-    for (auto mode : modes) {
-      auto c = std::make_unique<ScriptedCollector>("c" + std::to_string(i++), mode);
+    for (std::size_t i = 0; i < modes.size(); ++i) {
+      bool can_hang = i >= shared.size() || !shared[i];
+      auto c = std::make_unique<ScriptedCollector>("c" + std::to_string(i), modes[i], can_hang);
       collectors.push_back(c.get());
       owned.push_back(std::move(c));
     }
@@ -112,6 +118,37 @@ TEST(Scheduler, HungCollectorTimesOutWithoutBlockingOthersAndRecovers) {
   EXPECT_TRUE(recovered.collectors[1].success);
   EXPECT_EQ(recovered.families.size(), 2u);
   EXPECT_EQ(h.collectors[1]->runs.load(), 2);
+}
+
+TEST(Scheduler, CollectorsThatCannotHangShareOneThreadTheOthersHaveTheirOwn) {
+  using M = ScriptedCollector::Mode;
+  Harness h({M::ok, M::ok, M::ok, M::ok}, {true, true, false, false});
+  h.scheduler->run_once();
+  h.scheduler->run_once();
+  ASSERT_EQ(h.cycles.size(), 2u);
+  for (const auto& status : h.cycles[1].collectors) EXPECT_TRUE(status.success) << status.name;
+  EXPECT_EQ(h.collectors[0]->thread, h.collectors[1]->thread);
+  EXPECT_NE(h.collectors[2]->thread, h.collectors[0]->thread);
+  EXPECT_NE(h.collectors[3]->thread, h.collectors[0]->thread);
+  EXPECT_NE(h.collectors[2]->thread, h.collectors[3]->thread);
+  EXPECT_EQ(h.cycles[1].families.size(), 4u);
+}
+
+// The price of sharing, and why only kernel-table readers share: a hang on
+// the shared thread holds the collectors queued behind it, never the others.
+TEST(Scheduler, AHangOnTheSharedThreadHoldsOnlyThatThread) {
+  using M = ScriptedCollector::Mode;
+  Harness h({M::hangs, M::ok, M::ok}, {true, true, false});
+  h.scheduler->run_once();
+  const auto& held = h.cycles.back();
+  EXPECT_TRUE(held.collectors[0].timed_out);
+  EXPECT_TRUE(held.collectors[1].timed_out) << "queued behind the hung run";
+  EXPECT_TRUE(held.collectors[2].success) << "its own thread";
+  h.collectors[0]->release.set_value();
+  for (int i = 0; i < 5 && !(h.cycles.back().collectors[0].success && h.cycles.back().collectors[1].success); ++i) {
+    h.scheduler->run_once();
+  }
+  for (const auto& status : h.cycles.back().collectors) EXPECT_TRUE(status.success) << status.name;
 }
 
 TEST(Scheduler, BackgroundLoopRunsAndStops) {

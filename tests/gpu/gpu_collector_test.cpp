@@ -181,6 +181,28 @@ TEST_F(SimulatedNvml, LostGpuGoesDownAndComesBackWithoutRestart) {
   EXPECT_EQ(gpu_value(back, "ainode_gpu_events_total", "1", {{"type", "gpu_recovered"}}), 1.0);
 }
 
+// /v1/status's GPU section is rendered when first read, maybe after later
+// cycles have run: it must show its own cycle's readings, not the collector's
+// state by then.
+TEST_F(SimulatedNvml, StatusDetailsRenderedLaterShowTheirOwnCycle) {
+  use_scenario("faults.toml");
+  set_time(0);
+  GpuCollector collector(config());
+  auto collect_unrendered = [&] {
+    CollectContext context{fixture_fs(), std::chrono::system_clock::now(), std::chrono::steady_clock::now(), {}, nullptr, {}};
+    MetricSet out;
+    collector.collect(context, out);
+    return context.details;
+  };
+  auto healthy = collect_unrendered();
+  set_time(60);
+  auto lost = collect_unrendered();
+  ASSERT_TRUE(healthy && lost);
+  EXPECT_EQ(lost->json()["gpus"][1]["up"], false);
+  EXPECT_EQ(healthy->json()["gpus"][1]["up"], true) << "rendered after the GPU was lost, still its own cycle's";
+  EXPECT_EQ(&healthy->json(), &healthy->json()) << "rendered once";
+}
+
 TEST_F(SimulatedNvml, VanishingGpuIsDroppedAndReturns) {
   use_scenario("faults.toml");
   set_time(160);
@@ -227,11 +249,11 @@ TEST_F(SimulatedNvml, HangingCallTimesOutUnderTheSchedulerAndRecovers) {
     }
   }
   EXPECT_TRUE(counted) << "ainode_gpu_nvml_slow_calls_total{gpu=\"0\",call=\"nvmlDeviceGetTemperature\"} 1";
-  const auto& slow = (*cycles.back().collectors[0].details)["nvml"]["last_slow_call"];
+  const auto& slow = cycles.back().collectors[0].details->json()["nvml"]["last_slow_call"];
   EXPECT_EQ(slow["call"], "nvmlDeviceGetTemperature");
   EXPECT_GE(slow["seconds"].get<double>(), 1.0);
   // The hung call is also the costliest entry point in /v1/status.
-  const auto& costliest = (*cycles.back().collectors[0].details)["nvml"]["costliest_calls"];
+  const auto& costliest = cycles.back().collectors[0].details->json()["nvml"]["costliest_calls"];
   ASSERT_FALSE(costliest.empty());
   EXPECT_EQ(costliest[0]["call"], "nvmlDeviceGetTemperature");
   EXPECT_GE(costliest[0]["max_seconds"].get<double>(), 1.0);

@@ -295,7 +295,7 @@ TEST(PodsView, ContainersWithGpusDevicesAndProcesses) {
   auto status = [](std::string name, nlohmann::json details) {
     CollectorStatus s;
     s.name = std::move(name);
-    s.details = std::make_shared<const nlohmann::json>(std::move(details));
+    s.details = std::make_shared<const CollectorDetails>(std::move(details));
     return s;
   };
   snapshot.collectors.push_back(status(

@@ -161,7 +161,7 @@ void AppCollector::collect(CollectContext& context, MetricSet& out) {
   }
   nlohmann::json all = {{"endpoints", std::move(details)}};
   if (pods_) export_discovery(out, all);
-  context.details = std::make_shared<const nlohmann::json>(std::move(all));
+  context.set_details(std::move(all));
 }
 
 }  // namespace ainode

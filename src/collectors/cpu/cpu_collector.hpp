@@ -15,6 +15,7 @@ namespace ainode {
 class CpuCollector : public Collector {
  public:
   std::string_view name() const override { return "cpu"; }
+  bool can_hang() const override { return false; }  // kernel tables only
   std::vector<const MetricDesc*> describe() const override;
   void collect(CollectContext& context, MetricSet& out) override;
 

@@ -12,6 +12,7 @@ class DiskCollector : public Collector {
  public:
   explicit DiskCollector(const DiskConfig& config) : device_exclude_("disk.device_exclude", config.device_exclude) {}
   std::string_view name() const override { return "disk"; }
+  bool can_hang() const override { return false; }  // kernel tables only
   std::vector<const MetricDesc*> describe() const override;
   void collect(CollectContext& context, MetricSet& out) override;
 

@@ -99,7 +99,7 @@ void FilesystemCollector::collect(CollectContext& context, MetricSet& out) {
     errors.push_back(
         {{"mountpoint", m.mount.mount_point}, {"device", m.mount.device}, {"fstype", m.mount.fs_type}, {"error", m.error}});
   }
-  context.details = std::make_shared<const nlohmann::json>(nlohmann::json{
+  context.set_details(nlohmann::json{
       {"mounts", measured.size()}, {"mount_errors", std::move(errors)}, {"hung_statfs_calls", statfs_.hung_count()}});
 }
 

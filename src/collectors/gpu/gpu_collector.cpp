@@ -120,10 +120,18 @@ void GpuCollector::collect(CollectContext& context, MetricSet& out) {
                                   nvml ? sampler_->slow_calls() : no_slow_calls, driver_version_, cuda_version_,
                                   config_.k8s_mode},
                   out);
-  nlohmann::json details = gpu_status_json(gpus, events);
-  details["nvml"] = nvml ? nvml_status() : nlohmann::json{{"available", false}, {"reason", unavailable_reason_}};
-  details["dri"] = dri_devices_json(context.fs);
-  context.details = std::make_shared<const nlohmann::json>(std::move(details));
+  // The per-GPU section (hundreds of JSON nodes on 8 GPUs) is built only if
+  // this snapshot's /v1/status is read; what needs the collector's own state
+  // or the filesystem is taken now.
+  nlohmann::json nvml_section =
+      nvml ? nvml_status() : nlohmann::json{{"available", false}, {"reason", unavailable_reason_}};
+  context.set_details_lazily([gpus = std::move(gpus), events = std::move(events), nvml_section = std::move(nvml_section),
+                              dri = dri_devices_json(context.fs)] {
+    nlohmann::json details = gpu_status_json(gpus, events);
+    details["nvml"] = nvml_section;
+    details["dri"] = dri;
+    return details;
+  });
 }
 
 void GpuCollector::read_amd(CollectContext& context, std::vector<GpuReading>& gpus) {

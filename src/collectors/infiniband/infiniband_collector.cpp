@@ -101,7 +101,7 @@ void InfinibandCollector::collect(CollectContext& context, MetricSet& out) {
     devices.push_back(std::move(device_json));
   }
   for (auto& family : ports.families()) out.families().push_back(std::move(family));
-  context.details = std::make_shared<const nlohmann::json>(nlohmann::json{{"rdma", devices}});
+  context.set_details(nlohmann::json{{"rdma", devices}});
 }
 
 }  // namespace ainode

@@ -88,7 +88,7 @@ void KubeletCollector::collect(CollectContext& context, MetricSet& out) {
   nlohmann::json details = nlohmann::json::object();
   collect_summary(context, out, details);
   if (!watcher_) {
-    context.details = std::make_shared<const nlohmann::json>(std::move(details));
+    context.set_details(std::move(details));
     return;
   }
   auto state = watcher_->latest();
@@ -121,7 +121,7 @@ void KubeletCollector::collect(CollectContext& context, MetricSet& out) {
                       : state->allocatable           ? "known"
                                                      : "unknown"}};
   details["pod_devices"] = state->list ? pods_json(*state->list) : nlohmann::json::array();
-  context.details = std::make_shared<const nlohmann::json>(std::move(details));
+  context.set_details(std::move(details));
 }
 
 }  // namespace ainode

@@ -7,6 +7,7 @@ namespace ainode {
 class MemoryCollector : public Collector {
  public:
   std::string_view name() const override { return "memory"; }
+  bool can_hang() const override { return false; }  // kernel tables only
   std::vector<const MetricDesc*> describe() const override;
   void collect(CollectContext& context, MetricSet& out) override;
 };

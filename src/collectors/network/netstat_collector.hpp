@@ -8,6 +8,7 @@ namespace ainode {
 class NetstatCollector : public Collector {
  public:
   std::string_view name() const override { return "netstat"; }
+  bool can_hang() const override { return false; }  // kernel tables only
   std::vector<const MetricDesc*> describe() const override;
   void collect(CollectContext& context, MetricSet& out) override;
 };

@@ -13,6 +13,7 @@ namespace ainode {
 class NumaCollector : public Collector {
  public:
   std::string_view name() const override { return "numa"; }
+  bool can_hang() const override { return false; }  // kernel tables only
   std::vector<const MetricDesc*> describe() const override;
   void collect(CollectContext& context, MetricSet& out) override;
 

@@ -62,7 +62,7 @@ void BmcCollector::collect(CollectContext& context, MetricSet& out) {
                             {"last_error", problem.empty() ? nlohmann::json() : nlohmann::json(problem)},
                             {"reading_age_seconds", status.reading ? nlohmann::json(seconds(age)) : nlohmann::json()},
                             {"requests", {{"ok", status.answered}, {"error", status.failed}, {"timeout", status.timed_out}}}};
-  context.details = std::make_shared<const nlohmann::json>(std::move(details));
+  context.set_details(std::move(details));
 }
 
 }  // namespace ainode

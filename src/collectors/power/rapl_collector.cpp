@@ -69,7 +69,7 @@ void RaplCollector::collect(CollectContext& context, MetricSet& out) {
                          " RAPL zone(s) (root only since Linux 5.10; run ainode as root or grant read access)";
     if (!said_unreadable_) context.warn(reason);
     said_unreadable_ = true;
-    context.details = std::make_shared<const nlohmann::json>(nlohmann::json{{"rapl", {{"unreadable_zones", unreadable}, {"reason", reason}}}});
+    context.set_details(nlohmann::json{{"rapl", {{"unreadable_zones", unreadable}, {"reason", reason}}}});
   }
 }
 

@@ -35,7 +35,7 @@ void PressureCollector::collect(CollectContext& context, MetricSet& out) {
     if (file.full) readings.push_back({resource, "full", *file.full});
   }
   if (readings.empty()) {
-    context.details = std::make_shared<const nlohmann::json>(
+    context.set_details(
         nlohmann::json{{"pressure", {{"available", false}, {"reason", "kernel exposes no /proc/pressure (PSI)"}}}});
     return;
   }

@@ -9,6 +9,7 @@ namespace ainode {
 class PressureCollector : public Collector {
  public:
   std::string_view name() const override { return "pressure"; }
+  bool can_hang() const override { return false; }  // kernel tables only
   std::vector<const MetricDesc*> describe() const override;
   void collect(CollectContext& context, MetricSet& out) override;
 };

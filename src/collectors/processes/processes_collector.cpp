@@ -79,7 +79,7 @@ void ProcessesCollector::collect(CollectContext& context, MetricSet& out) {
     top.push_back({{"pid", p.pid}, {"name", p.comm}, {"namespace", pods[k].namespace_name}, {"pod", pods[k].pod},
                    {"container", pods[k].container}, {"pod_uid", pods[k].pod_uid}});
   }
-  context.details = std::make_shared<const nlohmann::json>(nlohmann::json{{"top", std::move(top)}});
+  context.set_details(nlohmann::json{{"top", std::move(top)}});
 
   previous_cpu_ticks_.clear();
   for (const auto& p : processes) previous_cpu_ticks_[{p.pid, p.start_time_ticks}] = p.utime_ticks + p.stime_ticks;

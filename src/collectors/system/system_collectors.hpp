@@ -9,6 +9,7 @@ namespace ainode {
 class LoadavgCollector : public Collector {
  public:
   std::string_view name() const override { return "loadavg"; }
+  bool can_hang() const override { return false; }  // kernel tables only
   std::vector<const MetricDesc*> describe() const override;
   void collect(CollectContext& context, MetricSet& out) override;
 };
@@ -16,6 +17,7 @@ class LoadavgCollector : public Collector {
 class TimeCollector : public Collector {
  public:
   std::string_view name() const override { return "time"; }
+  bool can_hang() const override { return false; }  // kernel tables only
   std::vector<const MetricDesc*> describe() const override;
   void collect(CollectContext& context, MetricSet& out) override;
 };
@@ -28,6 +30,7 @@ class TimeCollector : public Collector {
 class UnameCollector : public Collector {
  public:
   std::string_view name() const override { return "uname"; }
+  bool can_hang() const override { return false; }  // kernel tables only
   std::vector<const MetricDesc*> describe() const override;
   void collect(CollectContext& context, MetricSet& out) override;
 };

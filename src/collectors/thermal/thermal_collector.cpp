@@ -84,7 +84,7 @@ void ThermalCollector::collect(CollectContext& context, MetricSet& out) {
   if (!failing.empty()) {
     nlohmann::json skipped = nlohmann::json::object();
     for (const auto& [file, reason] : failing) skipped[file] = reason;
-    context.details = std::make_shared<const nlohmann::json>(nlohmann::json{{"skipped", std::move(skipped)}});
+    context.set_details(nlohmann::json{{"skipped", std::move(skipped)}});
   }
   failing_ = std::move(failing);
 }
