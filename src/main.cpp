@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   // glibc gives threads that allocate their own arenas (up to eight per
   // core), each keeping its freed memory; the agent's threads allocate little
   // and seldom at once, so two arenas serve them (issue 15: anonymous memory).
-  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_ARENA_MAX, 1);
   const auto settings = make_settings(builtin_collector_switches());
 
   CommandLine command_line = parse_command_line(argc, argv, settings);
