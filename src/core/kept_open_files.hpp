@@ -11,7 +11,8 @@
 //    process, even if its pid is reused; ENODEV for a removed sysfs node):
 //    the fd is closed and the path opened afresh, which then finds the new
 //    object or reports the file missing.
-//  - Files not read during a cycle are closed at its end (end_cycle), so
+//  - Files not read during a cycle are closed when the thread's next cycle
+//    begins (end_cycle; core/collector_runner.cpp), so
 //    exited processes and unplugged devices hold nothing; a file read only
 //    on slow cycles is opened afresh each time, as before.
 //  - Only procfs and sysfs files are kept (fstatfs at open). A regular file
