@@ -137,9 +137,8 @@ std::chrono::milliseconds RemoteWriteSender::send_once() {
   stats_.last_error = answer.status == 0 ? answer.error
                                          : "HTTP " + std::to_string(answer.status) + ": " + answer.body.substr(0, 200);
   if (attempt_ == 0) spdlog::warn("remote_write {}: send failed, retrying: {}", endpoint_.url, stats_.last_error);
-  static thread_local std::mt19937 random{std::random_device{}()};
   auto delay = backoff_delay(attempt_++, config_.min_backoff, config_.max_backoff,
-                             std::uniform_real_distribution<double>(0, 1)(random));
+                             std::uniform_real_distribution<double>(0, 1)(jitter_));
   if (auto retry_after = parse_retry_after(answer.retry_after, std::chrono::system_clock::now())) {
     delay = std::min(*retry_after, std::chrono::duration_cast<std::chrono::milliseconds>(config_.max_sample_age));
   }
