@@ -7,9 +7,13 @@ namespace ainode {
 Scheduler::Scheduler(std::vector<std::unique_ptr<Collector>> collectors, const HostFs& fs, SchedulerOptions options,
                      CycleSink sink)
     : options_(options), sink_(std::move(sink)) {
-  auto shared_lane = std::make_shared<CollectorLane>();
+  std::shared_ptr<CollectorLane> shared_lane;  // started for the first collector that cannot hang
   for (auto& collector : collectors) {
-    auto lane = collector->can_hang() ? nullptr : shared_lane;
+    std::shared_ptr<CollectorLane> lane;
+    if (!collector->can_hang()) {
+      if (!shared_lane) shared_lane = std::make_shared<CollectorLane>();
+      lane = shared_lane;
+    }
     runners_.push_back(std::make_unique<CollectorRunner>(std::move(collector), fs, std::move(lane)));
   }
   history_.resize(runners_.size());
