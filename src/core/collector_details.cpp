@@ -16,11 +16,13 @@ CollectorDetails::~CollectorDetails() = default;
 const nlohmann::json& CollectorDetails::json() const {
   std::call_once(once_, [this] {
     if (!value_) {
-      // A render that throws leaves an empty object, not a half-built page.
+      // A render that throws leaves an object that says why, not a
+      // half-built page and not a silently missing section.
       try {
         value_ = std::make_unique<nlohmann::json>(render_());
-      } catch (const std::exception&) {
-        value_ = std::make_unique<nlohmann::json>(nlohmann::json::object());
+      } catch (const std::exception& error) {
+        value_ = std::make_unique<nlohmann::json>(
+            nlohmann::json{{"details_error", std::string("rendering this section failed: ") + error.what()}});
       }
     }
     render_ = nullptr;  // what it captured is no longer needed

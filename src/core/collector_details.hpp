@@ -16,7 +16,8 @@ class CollectorDetails {
  public:
   explicit CollectorDetails(nlohmann::json value);
   // `render` runs at most once, on whichever thread reads first; it must
-  // not touch the collector's state, which has moved on by then.
+  // not touch the collector's state, which has moved on by then. If it
+  // throws, the detail is {"details_error": "..."}.
   explicit CollectorDetails(std::function<nlohmann::json()> render);
   ~CollectorDetails();
   CollectorDetails(const CollectorDetails&) = delete;
