@@ -36,6 +36,12 @@ class NvmlSamplerCadence : public ::testing::Test {
     std::ofstream(clock_file_) << seconds;
     setenv("AINODE_NVML_SIM_CLOCK_FILE", clock_file_.c_str(), 1);
   }
+  // Restarts the simulated driver on another scenario of tests/fixtures.
+  void use_scenario(const std::string& fixture) {
+    setenv("AINODE_NVML_SIM_SCENARIO", ainode::testing::fixture_path(fixture).c_str(), 1);
+    library_.api().shutdown();
+    ASSERT_EQ(library_.api().init(), NVML_SUCCESS);
+  }
   std::vector<GpuReading> sample(NvmlSampler& sampler) { return sampler.sample(ainode::testing::fixture_fs()); }
   static std::uint64_t calls(const NvmlSampler& sampler, const std::string& name) {
     auto cost = sampler.call_costs().find(name);
@@ -201,9 +207,7 @@ TEST_F(NvmlSamplerCadence, AnOlderDriverWithoutTheFieldsGetsEveryReadingFromTheC
 }
 
 TEST_F(NvmlSamplerCadence, AFailedBatchFallsBackForThatCycle) {
-  setenv("AINODE_NVML_SIM_SCENARIO", ainode::testing::fixture_path("nvml/field_values_fault.toml").c_str(), 1);
-  library_.api().shutdown();
-  ASSERT_EQ(library_.api().init(), NVML_SUCCESS);
+  use_scenario("nvml/field_values_fault.toml");
   NvmlSampler sampler(library_.api(), NvmlSamplerOptions{}, events_);
   auto first = sample(sampler);
   ASSERT_EQ(first.size(), 1u);
@@ -215,4 +219,64 @@ TEST_F(NvmlSamplerCadence, AFailedBatchFallsBackForThatCycle) {
   EXPECT_EQ(calls(sampler, "nvmlDeviceGetRemappedRows"), 1u) << "the batch answers again";
   EXPECT_EQ(second[0].ecc_errors, first[0].ecc_errors);
   EXPECT_EQ(second[0].remapped_rows_uncorrectable, 1);
+}
+
+// What the board is (identity, thresholds, default limit and bounds, maximum
+// link) is read on slow cycles only, and carried in between.
+TEST_F(NvmlSamplerCadence, BoardPropertiesAreReadOnSlowCyclesAndCarried) {
+  NvmlSamplerOptions options;
+  options.slow_read_interval = 1h;
+  NvmlSampler sampler(library_.api(), options, events_);
+  auto first = sample(sampler);
+  set_time(130);
+  sample(sampler);
+  auto third = sample(sampler);
+  ASSERT_EQ(third.size(), 3u);
+  for (const char* board : {"nvmlDeviceGetName", "nvmlDeviceGetSerial", "nvmlDeviceGetVbiosVersion",
+                            "nvmlDeviceGetPciInfo", "nvmlDeviceGetTemperatureThreshold/slowdown",
+                            "nvmlDeviceGetPowerManagementDefaultLimit", "nvmlDeviceGetPowerManagementLimitConstraints",
+                            "nvmlDeviceGetMaxPcieLinkGeneration", "nvmlDeviceGetMaxPcieLinkWidth"}) {
+    EXPECT_EQ(calls(sampler, board), 3u) << board << ": once per GPU";
+  }
+  EXPECT_EQ(calls(sampler, "nvmlDeviceGetPowerManagementLimit"), 9u) << "the limit a policy changes: every cycle";
+  EXPECT_EQ(calls(sampler, "nvmlDeviceGetCurrPcieLinkWidth"), 9u) << "a link that trains down: every cycle";
+  for (std::size_t i = 0; i < third.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_FALSE(third[i].name.empty());
+    EXPECT_EQ(third[i].name, first[i].name);
+    EXPECT_EQ(third[i].serial, first[i].serial);
+    EXPECT_EQ(third[i].vbios, first[i].vbios);
+    EXPECT_EQ(third[i].pci_bus_id, first[i].pci_bus_id);
+    EXPECT_EQ(third[i].numa_node, first[i].numa_node);
+    EXPECT_EQ(third[i].temperature_thresholds_celsius, first[i].temperature_thresholds_celsius);
+    EXPECT_EQ(third[i].power_limits_watts, first[i].power_limits_watts);
+    EXPECT_EQ(third[i].pcie_generation_max, first[i].pcie_generation_max);
+    EXPECT_EQ(third[i].pcie_width_max, first[i].pcie_width_max);
+  }
+  EXPECT_EQ(first[0].power_limits_watts.size(), 5u) << "current, enforced, default, min, max";
+}
+
+TEST_F(NvmlSamplerCadence, ZeroIntervalReadsBoardPropertiesEveryCycle) {
+  NvmlSamplerOptions options;
+  options.slow_read_interval = 0ms;
+  NvmlSampler sampler(library_.api(), options, events_);
+  sample(sampler);
+  sample(sampler);
+  EXPECT_EQ(calls(sampler, "nvmlDeviceGetSerial"), 6u);
+}
+
+TEST_F(NvmlSamplerCadence, AFailedBoardReadIsAskedAgainNextCycle) {
+  use_scenario("nvml/board_property_fault.toml");
+  NvmlSamplerOptions options;
+  options.slow_read_interval = 1h;
+  NvmlSampler sampler(library_.api(), options, events_);
+  auto first = sample(sampler);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_TRUE(first[0].serial.empty());
+  EXPECT_FALSE(first[0].name.empty()) << "the other properties still answered";
+  EXPECT_EQ(sampler.errors().at(NvmlErrorKey{first[0].uuid, 0, "nvmlDeviceGetSerial", "NVML_ERROR_UNKNOWN"}), 1u);
+  auto second = sample(sampler);
+  EXPECT_FALSE(second[0].serial.empty()) << "asked again at once, not after the slow interval";
+  sample(sampler);
+  EXPECT_EQ(calls(sampler, "nvmlDeviceGetSerial"), 2u) << "then carried";
 }

@@ -1,7 +1,6 @@
 #include "gpu/nvml/nvml_sampler.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 #include "core/text.hpp"
@@ -15,14 +14,6 @@ constexpr double kMegahertz = 1e6;
 constexpr double kMilliwatt = 1e-3;
 constexpr double kPercent = 100.0;
 
-// "00000000:17:00.0" (NVML) -> "0000:17:00.0" (sysfs), lower case.
-std::string sysfs_pci_address(std::string_view bus_id) {
-  std::string out(bus_id);
-  if (auto colon = out.find(':'); colon == 8) out = out.substr(4);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 }  // namespace
 
 NvmlSampler::NvmlSampler(const NvmlApi& api, NvmlSamplerOptions options, GpuEventLog& events)
@@ -30,6 +21,7 @@ NvmlSampler::NvmlSampler(const NvmlApi& api, NvmlSamplerOptions options, GpuEven
 
 void NvmlSampler::count_error(const std::string& uuid, unsigned index, const char* call, nvmlReturn_t code) {
   ++errors_[NvmlErrorKey{uuid, index, call, std::string(nvml_error_name(code))}];
+  ++errors_counted_;
 }
 
 void NvmlSampler::record_cost(std::string_view call, double seconds) {
@@ -145,7 +137,7 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted
       }
     }
     state.slow_read_this_cycle = slow_read_due(state);
-    read_identity(device, reading, state, fs);
+    read_board(device, reading, state, fs);
     read_utilization_and_memory(device, reading, state);
     read_thermal_and_power(device, reading, state);
     read_clocks(device, reading, state);
@@ -167,24 +159,6 @@ std::vector<GpuReading> NvmlSampler::sample(const HostFs& fs, const DeviceWanted
   // Forget devices that are gone, so one that returns is probed afresh.
   std::erase_if(devices_, [&](const auto& entry) { return !seen.contains(entry.first); });
   return out;
-}
-
-void NvmlSampler::read_identity(nvmlDevice_t device, GpuReading& r, DeviceState& s, const HostFs& fs) {
-  char text[NVML_DEVICE_NAME_V2_BUFFER_SIZE] = {};
-  if (api_.name && call(r, s, "nvmlDeviceGetName", [&] { return api_.name(device, text, sizeof text); })) r.name = text;
-  if (api_.serial && call(r, s, "nvmlDeviceGetSerial", [&] { return api_.serial(device, text, sizeof text); })) {
-    r.serial = text;
-  }
-  if (api_.vbios_version &&
-      call(r, s, "nvmlDeviceGetVbiosVersion", [&] { return api_.vbios_version(device, text, sizeof text); })) {
-    r.vbios = text;
-  }
-  nvmlPciInfo_t pci{};
-  if (api_.pci_info && call(r, s, "nvmlDeviceGetPciInfo", [&] { return api_.pci_info(device, &pci); })) {
-    r.pci_bus_id = pci.busId;
-    auto numa = HostFs::try_read_int(fs.sys("bus/pci/devices/" + sysfs_pci_address(pci.busId) + "/numa_node"));
-    if (numa) r.numa_node = static_cast<int>(*numa);
-  }
 }
 
 void NvmlSampler::read_utilization_and_memory(nvmlDevice_t device, GpuReading& r, DeviceState& s) {
@@ -232,46 +206,21 @@ void NvmlSampler::read_thermal_and_power(nvmlDevice_t device, GpuReading& r, Dev
                                [&] { return api_.temperature(device, NVML_TEMPERATURE_GPU, &value); })) {
     r.temperature_celsius = value;
   }
-  if (api_.temperature_threshold) {
-    const std::pair<const char*, nvmlTemperatureThresholds_t> thresholds[] = {
-        {"shutdown", NVML_TEMPERATURE_THRESHOLD_SHUTDOWN},
-        {"slowdown", NVML_TEMPERATURE_THRESHOLD_SLOWDOWN},
-        {"memory_max", NVML_TEMPERATURE_THRESHOLD_MEM_MAX},
-        {"gpu_max", NVML_TEMPERATURE_THRESHOLD_GPU_MAX}};
-    for (const auto& [name, type] : thresholds) {
-      // Each threshold is its own capability: "nvmlDeviceGetTemperatureThreshold/slowdown".
-      std::string call_name = std::string("nvmlDeviceGetTemperatureThreshold/") + name;
-      if (s.unsupported.contains(call_name)) continue;
-      nvmlReturn_t code = timed(call_name, [&, t = type] { return api_.temperature_threshold(device, t, &value); });
-      if (code == NVML_SUCCESS) {
-        r.temperature_thresholds_celsius[name] = value;
-      } else if (code == NVML_ERROR_NOT_SUPPORTED || code == NVML_ERROR_INVALID_ARGUMENT) {
-        s.unsupported.insert(call_name);  // older drivers reject the newer threshold kinds
-      } else {
-        count_error(r.uuid, r.index, "nvmlDeviceGetTemperatureThreshold", code);
-      }
-    }
-  }
   if (api_.fan_speed && call(r, s, "nvmlDeviceGetFanSpeed", [&] { return api_.fan_speed(device, &value); })) {
     r.fan_speed_ratio = value / kPercent;
   }
   if (api_.power_usage && call(r, s, "nvmlDeviceGetPowerUsage", [&] { return api_.power_usage(device, &value); })) {
     r.power_watts = value * kMilliwatt;
   }
+  // The limits a policy or an operator changes; the board's default and
+  // bounds are read with its other properties (read_board).
   const std::tuple<const char*, const char*, nvmlReturn_t (*)(nvmlDevice_t, unsigned int*)> limits[] = {
       {"current", "nvmlDeviceGetPowerManagementLimit", api_.power_limit},
-      {"enforced", "nvmlDeviceGetEnforcedPowerLimit", api_.enforced_power_limit},
-      {"default", "nvmlDeviceGetPowerManagementDefaultLimit", api_.default_power_limit}};
+      {"enforced", "nvmlDeviceGetEnforcedPowerLimit", api_.enforced_power_limit}};
   for (const auto& [name, call_name, function] : limits) {
     if (function && call(r, s, call_name, [&, f = function] { return f(device, &value); })) {
       r.power_limits_watts[name] = value * kMilliwatt;
     }
-  }
-  unsigned min = 0, max = 0;
-  if (api_.power_limit_constraints && call(r, s, "nvmlDeviceGetPowerManagementLimitConstraints",
-                                           [&] { return api_.power_limit_constraints(device, &min, &max); })) {
-    r.power_limits_watts["min"] = min * kMilliwatt;
-    r.power_limits_watts["max"] = max * kMilliwatt;
   }
 }
 
@@ -321,9 +270,7 @@ void NvmlSampler::read_links(nvmlDevice_t device, GpuReading& r, DeviceState& s)
     if (function && call(r, s, name, [&] { return function(device, &value); })) into = value;
   };
   read_uint("nvmlDeviceGetCurrPcieLinkGeneration", api_.pcie_generation, r.pcie_generation);
-  read_uint("nvmlDeviceGetMaxPcieLinkGeneration", api_.pcie_generation_max, r.pcie_generation_max);
   read_uint("nvmlDeviceGetCurrPcieLinkWidth", api_.pcie_width, r.pcie_width);
-  read_uint("nvmlDeviceGetMaxPcieLinkWidth", api_.pcie_width_max, r.pcie_width_max);
   constexpr double kKilobyte = 1024.0;  // NVML reports PCIe throughput in KB/s
   if (api_.pcie_throughput && s.slow_read_this_cycle) {
     s.pcie_transmit_bytes_per_second.reset();

@@ -84,6 +84,14 @@ class NvmlSampler {
   std::uint64_t devices_read() const { return devices_read_; }
 
  private:
+  // What the board is (nvml_sampler_board.cpp): read on slow cycles only.
+  struct BoardProperties {
+    std::string name, pci_bus_id, serial, vbios;
+    std::optional<int> numa_node;
+    std::map<std::string, double> temperature_thresholds_celsius;
+    std::map<std::string, double> power_limits_watts;  // default, min, max
+    std::optional<unsigned> pcie_generation_max, pcie_width_max;
+  };
   struct DeviceState {
     std::set<std::string> unsupported;  // calls that answered NOT_SUPPORTED
     bool lost = false;
@@ -97,6 +105,7 @@ class NvmlSampler {
     std::optional<bool> persistence_mode;
     std::map<std::string, double> row_remap_banks;
     std::set<FieldKey> unsupported_fields;  // field values answered NOT_SUPPORTED
+    std::optional<BoardProperties> board;   // unset until every property answered
   };
   // True when this cycle reads the slow fields of `state` (and schedules the next read).
   bool slow_read_due(DeviceState& state);
@@ -117,7 +126,10 @@ class NvmlSampler {
   static std::optional<double> batched(const NvmlFieldBatch& batch, unsigned field_id, unsigned scope_id,
                                        const std::function<std::optional<double>()>& classic);
 
+  void read_board(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const HostFs& fs);
+  static void copy_board(const BoardProperties& board, GpuReading& reading);
   void read_identity(nvmlDevice_t device, GpuReading& reading, DeviceState& state, const HostFs& fs);
+  void read_board_limits(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void read_utilization_and_memory(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void read_thermal_and_power(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
   void read_clocks(nvmlDevice_t device, GpuReading& reading, DeviceState& state);
@@ -138,6 +150,7 @@ class NvmlSampler {
   // A lost GPU may no longer tell its UUID: remember the last one per index.
   std::map<unsigned, std::string> uuid_by_index_;
   std::map<NvmlErrorKey, std::uint64_t> errors_;
+  std::uint64_t errors_counted_ = 0;  // the sum of errors_, to tell whether a group of calls all answered
   std::set<std::string> hidden_;
   std::map<NvmlCallKey, std::uint64_t> slow_calls_;
   std::optional<NvmlSlowCall> last_slow_call_;
