@@ -31,8 +31,8 @@
 namespace ainode::aiops {
 
 struct RcaOptions {
-  std::chrono::seconds window{900};         // feature history kept (15 min)
-  std::chrono::seconds baseline_span{300};  // healthy level = mean of the last 5 min outside episodes
+  std::chrono::seconds window{900};         // a baseline signal not seen this long is forgotten (15 min)
+  std::chrono::seconds baseline_span{300};  // healthy level = mean of the last 5 min outside episodes (points kept)
   std::size_t baseline_min_points = 10;
   std::chrono::seconds close_after{15};     // an episode ends this long after its last evidence
   double min_score = 2;                     // evidence weight a cause needs before it is reported
