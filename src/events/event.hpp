@@ -38,7 +38,8 @@ struct EventDraft {
 // What the bus keeps, replays and sends: the rendered form only. The draft's
 // structured fields reach the listeners at publish (EventBus::Listener) and
 // are not kept: with them a full ring of 4,096 twin events held ~6.5 MB, as
-// rendered bytes alone ~1.4 MB (bench/RESULTS.md, soak).
+// rendered bytes alone ~1.4 MB (bench/RESULTS.md, soak); the ring now packs
+// all but its newest events into deflated blocks (events/event_ring.hpp).
 struct Event {
   std::uint64_t id = 0;  // monotonic per agent process, from 1
   std::chrono::system_clock::time_point time;

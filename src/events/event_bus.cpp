@@ -4,14 +4,13 @@
 
 namespace ainode {
 
-EventBus::EventBus(std::size_t ring_capacity) : capacity_(std::max<std::size_t>(ring_capacity, 1)) {}
+EventBus::EventBus(std::size_t ring_capacity) : ring_(ring_capacity) {}
 
 EventPtr EventBus::publish(EventDraft draft) {
   const auto time = std::chrono::system_clock::now();
   std::lock_guard lock(mutex_);
   EventPtr event = std::make_shared<const Event>(render_event(next_id_++, time, draft));
-  ring_.push_back(event);
-  if (ring_.size() > capacity_) ring_.pop_front();
+  ring_.push(event);
   ++totals_[draft.type];
   for (auto& [token, listener] : listeners_) listener(event, draft);
   return event;
@@ -31,11 +30,9 @@ EventBus::Subscription EventBus::subscribe(Listener listener, std::optional<std:
       replay->restarted = true;
       after = 0;
     }
-    const std::uint64_t oldest = ring_.empty() ? next_id_ : ring_.front()->id;
+    const std::uint64_t oldest = ring_.oldest_id().value_or(next_id_);
     if (after + 1 < oldest) replay->lost = oldest - after - 1;
-    for (const auto& event : ring_) {
-      if (event->id > after) replay->events.push_back(event);
-    }
+    replay->events = ring_.after(after);
     on_replay(replay_value);
   }
   const std::uint64_t token = next_token_++;
@@ -50,8 +47,7 @@ void EventBus::unsubscribe(std::uint64_t token) {
 
 std::vector<EventPtr> EventBus::recent(std::size_t limit) const {
   std::lock_guard lock(mutex_);
-  std::size_t count = std::min(limit, ring_.size());
-  return std::vector<EventPtr>(ring_.end() - static_cast<std::ptrdiff_t>(count), ring_.end());
+  return ring_.newest(limit);
 }
 
 std::uint64_t EventBus::last_id() const {

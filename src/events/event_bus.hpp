@@ -9,7 +9,6 @@
 // must never call back into the bus.
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,10 +18,9 @@
 #include <vector>
 
 #include "events/event.hpp"
+#include "events/event_ring.hpp"
 
 namespace ainode {
-
-using EventPtr = std::shared_ptr<const Event>;
 
 class EventBus {
  public:
@@ -78,9 +76,8 @@ class EventBus {
  private:
   void unsubscribe(std::uint64_t token);
 
-  const std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::deque<EventPtr> ring_;
+  EventRing ring_;
   std::uint64_t next_id_ = 1;
   std::uint64_t next_token_ = 1;
   std::map<std::uint64_t, Listener> listeners_;
