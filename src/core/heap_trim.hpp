@@ -7,8 +7,8 @@
 // every stream client), so those holes add up: the soak's RSS rose for
 // many minutes while the live heap stayed near 7 MiB (heaptrack).
 // malloc_trim(0) releases every whole free page in every arena
-// (madvise(MADV_DONTNEED)); once a minute it costs little and keeps RSS at
-// what is in use.
+// (madvise(MADV_DONTNEED)); every 10 s (the scheduler's interval) it costs
+// little and keeps RSS at what is in use.
 
 #include <chrono>
 
