@@ -8,10 +8,14 @@
 # 4.8 MB of text, a default agent runs about 1.6 MB; placed together, only
 # those pages are touched and RSS follows the code actually run.
 #
-# How: run the agent under callgrind through start-up, a minute of cycles
-# and scrapes (plain, gzip, JSON, the event stream), in the default
-# configuration and on the 8-GPU twin with its kubelet, and list every
-# function of the ainode binary that executed, hottest first. A name that
+# How: run the agent under callgrind, in the default configuration and on
+# the 8-GPU twin with its kubelet; once start-up is over (the agent gives
+# its start-up code pages back 30 s in, core/code_pages.hpp) zero the
+# counters, drive a minute of cycles and scrapes (plain, gzip, JSON, the
+# event stream), and list every function of the ainode binary that executed
+# in that minute, hottest first. Code only start-up runs is left out, so it
+# lands after the steady-state run of pages and, once given back, stays out
+# of RSS. A name that
 # no longer exists is ignored by the linker, and a new function missing from
 # the list is placed after the listed ones, so a stale list costs memory,
 # never correctness.
@@ -54,6 +58,8 @@ profile() {  # $1: output file; the rest: how to start the agent
   local pid=$!
   local url="http://127.0.0.1:$port"
   for _ in $(seq 1 120); do curl -fsS -o /dev/null "$url/readyz" && break; sleep 1; done
+  sleep 40
+  callgrind_control --zero >/dev/null
   drive "$url"
   pkill -INT -f "callgrind-out-file=$CALLGRIND_OUT" || true
   kill -INT "$pid" 2>/dev/null || true; wait "$pid" || true

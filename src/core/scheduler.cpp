@@ -1,5 +1,6 @@
 #include "core/scheduler.hpp"
 
+#include "core/code_pages.hpp"
 #include "core/heap_trim.hpp"
 
 namespace ainode {
@@ -108,11 +109,20 @@ void Scheduler::start() {
       next = std::chrono::steady_clock::now() + options_.first_reading_gap;
       wake_.wait_until(lock, next, [this] { return stopping_; });
     }
-    HeapTrimmer trimmer;
+    HeapTrimmer trimmer(std::chrono::seconds(10));
+    // By then every collector has run and every integration was probed:
+    // the code only start-up ran is given back once (core/code_pages.hpp).
+    const auto release_code_at = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    bool code_released = false;
     while (!stopping_) {
       lock.unlock();
       run_once();
-      trimmer.maybe_trim(std::chrono::steady_clock::now());
+      const auto ran = std::chrono::steady_clock::now();
+      trimmer.maybe_trim(ran);
+      if (!code_released && ran >= release_code_at) {
+        release_code_pages();
+        code_released = true;
+      }
       lock.lock();
       // Fixed-rate schedule; after an overrun, start again at once rather
       // than trying to catch up with a burst of cycles.
