@@ -55,6 +55,11 @@ std::uint64_t EventBus::last_id() const {
   return next_id_ - 1;
 }
 
+EventBus::RingUse EventBus::ring_use() const {
+  std::lock_guard lock(mutex_);
+  return {ring_.size(), ring_.bytes_held()};
+}
+
 std::size_t EventBus::subscribers() const {
   std::lock_guard lock(mutex_);
   return listeners_.size();

@@ -69,6 +69,10 @@ class EventBus {
   // The newest `limit` events of the ring, oldest first.
   std::vector<EventPtr> recent(std::size_t limit) const;
   std::uint64_t last_id() const;
+  struct RingUse {
+    std::size_t events = 0, bytes = 0;
+  };
+  RingUse ring_use() const;
   std::size_t subscribers() const;
   // Events published since start, by type.
   std::map<std::string, std::uint64_t> totals_by_type() const;

@@ -78,7 +78,7 @@ no_gpu_flag() {
 # can be compared byte for byte with a golden file.
 normalize_metrics() {
   sed -E \
-    -e 's/^(ainode_(agent_cpu_seconds_total|agent_resident_memory_bytes|agent_threads|agent_open_fds|buffer_disk_bytes|buffer_write_seconds_total|collector_duration_seconds|collector_last_success_timestamp_seconds|start_time_seconds|snapshot_timestamp_seconds|collection_duration_seconds|time_seconds|filesystem_(size|free|avail)_bytes|filesystem_files|filesystem_files_free)(\{[^}]*\})?) .*/\1 <varies>/' \
+    -e 's/^(ainode_(agent_cpu_seconds_total|agent_resident_memory_bytes|agent_threads|agent_open_fds|event_ring_bytes|buffer_disk_bytes|buffer_write_seconds_total|collector_duration_seconds|collector_last_success_timestamp_seconds|start_time_seconds|snapshot_timestamp_seconds|collection_duration_seconds|time_seconds|filesystem_(size|free|avail)_bytes|filesystem_files|filesystem_files_free)(\{[^}]*\})?) .*/\1 <varies>/' \
     -e 's/^(ainode_build_info\{version="[^"]*",revision=")[^"]*"/\1<revision>"/'
 }
 
