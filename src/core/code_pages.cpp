@@ -28,11 +28,13 @@ int release_object(dl_phdr_info* info, std::size_t, void* data) {
   auto& walk = *static_cast<Walk*>(data);
   for (int i = 0; i < info->dlpi_phnum; ++i) {
     const ElfW(Phdr)& segment = info->dlpi_phdr[i];
-    if (segment.p_type != PT_LOAD || !(segment.p_flags & PF_X) || (segment.p_flags & PF_W)) continue;
+    // Read-only segments only (code, and the symbol tables, relocations and
+    // constants ld.so and start-up read); RELRO lies in a writable one.
+    if (segment.p_type != PT_LOAD || (segment.p_flags & PF_W)) continue;
     std::uintptr_t begin = (info->dlpi_addr + segment.p_vaddr) & ~(walk.page - 1);
     std::uintptr_t end = (info->dlpi_addr + segment.p_vaddr + segment.p_memsz + walk.page - 1) & ~(walk.page - 1);
-    // Only where /proc/self/smaps showed a file's unwritten code: never the
-    // vDSO, never a page a debugger or a text relocation wrote.
+    // Only where /proc/self/smaps showed a file's unwritten pages: never the
+    // vDSO, never a page a debugger, a relocation or a text relocation wrote.
     for (std::size_t m = 0; m < walk.releasable->size(); ++m) {
       const CodeMapping& mapping = (*walk.releasable)[m];
       std::uintptr_t low = std::max(begin, mapping.start), high = std::min(end, mapping.end);

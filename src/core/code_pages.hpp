@@ -7,9 +7,10 @@
 // each library) leaves the agent's and its libraries' text resident though a
 // cycle never runs it again (2.9-3.0 MiB of ainode's 7 MiB of text on the
 // 8-GPU twin, 1.1-1.3 MiB of libc's). Once the agent has run for a while,
-// madvise(MADV_DONTNEED) on its read-only, file-backed code mappings unmaps
-// those pages; the file's pages stay in the page cache, and the next cycle
-// faults back in only what it runs. Nothing is lost: a private mapping's
+// madvise(MADV_DONTNEED) on its read-only, file-backed mappings (code, and
+// the symbol tables, relocations and constants ld.so and start-up read)
+// unmaps those pages; the file's pages stay in the page cache, and the next
+// cycle faults back in only what it runs and reads. Nothing is lost: a private mapping's
 // unwritten page is the file's page (core/smaps_parser.hpp says which
 // mappings qualify; one with any written page is left alone).
 #include <cstdint>

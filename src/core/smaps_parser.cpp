@@ -57,7 +57,7 @@ bool header(std::string_view line, Entry& entry) {
   entry.mapping.start = *start;
   entry.mapping.end = *end;
   entry.mapping.path = std::string(rest);
-  entry.candidate = perms == "r-xp" && rest.starts_with('/') && !rest.ends_with(" (deleted)");
+  entry.candidate = (perms == "r-xp" || perms == "r--p") && rest.starts_with('/') && !rest.ends_with(" (deleted)");
   return true;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 // /proc/self/smaps, read for one question: which mappings hold only code
-// that the kernel can map back from its file at any time (see
-// core/code_pages.hpp). A mapping qualifies when it is executable, not
-// writable, private, backed by a file (its path starts with '/'), and none
-// of its pages is anonymous: a page that was ever written (a text
-// relocation, a debugger's breakpoint) is a private copy that
-// MADV_DONTNEED would throw away, so such a mapping is never listed.
+// or read-only data that the kernel can map back from its file at any time
+// (see core/code_pages.hpp). A mapping qualifies when it is not writable,
+// private, backed by a file (its path starts with '/'), and none of its
+// pages is anonymous: a page that was ever written (the relocated pointers
+// of RELRO, a text relocation, a debugger's breakpoint) is a private copy
+// that MADV_DONTNEED would throw away, so such a mapping is never listed.
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -50,16 +50,26 @@ TEST(SmapsParser, ListsOnlyUnwrittenFileBackedCode) {
       "7f30-7f40 r-xp 00000000 fd:01 44   /tmp/replaced.so (deleted)\n"
       "Rss:                   4 kB\n"
       "Anonymous:             0 kB\n"
+      "7f38-7f3c r--p 00000000 fd:01 44   /usr/lib/librelro.so\n"
+      "Rss:                   4 kB\n"
+      "Anonymous:             4 kB\n"
+      "7f3c-7f3e rw-p 00000000 fd:01 44   /usr/lib/librelro.so\n"
+      "Rss:                   4 kB\n"
+      "Anonymous:             0 kB\n"
+      "7f3e-7f3f r--p 00000000 00:00 0   [vvar]\n"
+      "Rss:                   4 kB\n"
+      "Anonymous:             0 kB\n"
       "7f40-7f50 r-xp 00000000 fd:01 45   /usr/lib/libm.so.6\n"
       "Rss:                  12 kB\n"
       "Anonymous:             0 kB\n";
   auto mappings = parse_releasable_code_mappings(text);
-  ASSERT_EQ(mappings.size(), 2u);
-  EXPECT_EQ(mappings[0].start, 0x55d0d000u);
-  EXPECT_EQ(mappings[0].end, 0x55d4d000u);
-  EXPECT_EQ(mappings[0].path, "/usr/bin/ainode");
-  EXPECT_EQ(mappings[0].resident_kib, 124u);
-  EXPECT_EQ(mappings[1].path, "/usr/lib/libm.so.6");
+  ASSERT_EQ(mappings.size(), 3u);
+  EXPECT_EQ(mappings[0].start, 0x55d0c000u) << "read-only data qualifies too";
+  EXPECT_EQ(mappings[1].start, 0x55d0d000u);
+  EXPECT_EQ(mappings[1].end, 0x55d4d000u);
+  EXPECT_EQ(mappings[1].path, "/usr/bin/ainode");
+  EXPECT_EQ(mappings[1].resident_kib, 124u);
+  EXPECT_EQ(mappings[2].path, "/usr/lib/libm.so.6");
 }
 
 TEST(SmapsParser, MalformedOrTruncatedEntriesDoNotQualify) {
