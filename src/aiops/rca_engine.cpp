@@ -101,7 +101,7 @@ void RcaEngine::observe(std::span<const Family> families, std::chrono::system_cl
     auto uuid_at = std::find(labels.begin(), labels.end(), "uuid") - labels.begin();
     for (const auto& sample : family.samples) {
       if (static_cast<std::size_t>(uuid_at) >= sample.label_values.size()) continue;
-      const std::string& uuid = sample.label_values[static_cast<std::size_t>(uuid_at)];
+      const std::string uuid(sample.label_values[static_cast<std::size_t>(uuid_at)]);
       if (sample.value == 1 && !own_caps_.count(uuid)) own_caps_[uuid] = OwnPowerCap{"", std::nullopt};
       if (sample.value == 0) own_caps_.erase(uuid);
     }

@@ -31,7 +31,7 @@ std::optional<std::string> primary_interface(std::span<const Family> families) {
     if (best == nullptr || sample.value > best->value) best = &sample;
   }
   if (best == nullptr) return std::nullopt;
-  return best->label_values[0];
+  return std::string(best->label_values[0]);
 }
 
 }  // namespace

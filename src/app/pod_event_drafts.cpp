@@ -48,8 +48,8 @@ GpusByPod gpus_by_pod(std::span<const Family> families) {
     for (const Sample& sample : family.samples) {
       auto index = text::to_u64(sample.label_values[*gpu]);
       if (!index) continue;
-      auto& held = out[{sample.label_values[*namespace_name], sample.label_values[*pod]}];
-      HeldGpu entry{static_cast<unsigned>(*index), sample.label_values[*uuid]};
+      auto& held = out[{std::string(sample.label_values[*namespace_name]), std::string(sample.label_values[*pod])}];
+      HeldGpu entry{static_cast<unsigned>(*index), std::string(sample.label_values[*uuid])};
       if (std::find(held.begin(), held.end(), entry) == held.end()) held.push_back(entry);
     }
   }

@@ -27,16 +27,12 @@ Family& MetricSet::family_for(const MetricDesc& desc, std::size_t label_count) {
 
 void MetricSet::add(const MetricDesc& desc, std::initializer_list<std::string_view> label_values, double value) {
   Family& family = family_for(desc, label_values.size());
-  Sample sample;
-  sample.label_values.reserve(label_values.size());
-  for (auto v : label_values) sample.label_values.emplace_back(v);
-  sample.value = value;
-  family.samples.push_back(std::move(sample));
+  family.samples.push_back(Sample{LabelValues(label_values), value});
 }
 
 void MetricSet::add(const MetricDesc& desc, std::span<const std::string> label_values, double value) {
   Family& family = family_for(desc, label_values.size());
-  family.samples.push_back(Sample{{label_values.begin(), label_values.end()}, value});
+  family.samples.push_back(Sample{LabelValues(label_values), value});
 }
 
 const Family* MetricSet::find(std::string_view name) const {

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/label_values.hpp"
+
 namespace ainode {
 
 enum class MetricType { counter, gauge };
@@ -26,7 +28,7 @@ struct MetricDesc {
 };
 
 struct Sample {
-  std::vector<std::string> label_values;  // same order as MetricDesc::labels
+  LabelValues label_values;  // same order as MetricDesc::labels
   double value = 0;
 };
 

@@ -13,7 +13,7 @@ namespace {
 std::string label(const Family& family, const Sample& sample, std::string_view name) {
   const auto& labels = family.desc->labels;
   for (std::size_t i = 0; i < labels.size() && i < sample.label_values.size(); ++i) {
-    if (labels[i] == name) return sample.label_values[i];
+    if (labels[i] == name) return std::string(sample.label_values[i]);
   }
   return {};
 }

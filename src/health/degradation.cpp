@@ -13,7 +13,10 @@ constexpr double kMebibyte = 1024.0 * 1024.0;
 
 std::string series_key(const Family& family, const Sample& sample) {
   std::string key(family.desc->name);
-  for (const auto& value : sample.label_values) key += '\x1f' + value;
+  for (auto value : sample.label_values) {
+    key += '\x1f';
+    key += value;
+  }
   return key;
 }
 
@@ -61,7 +64,7 @@ DegradationReport DegradationDetector::evaluate(std::span<const Family> families
     std::map<std::string, double> out;
     if (const Family* family = find_family(families, name)) {
       for (const auto& sample : family->samples) {
-        if (auto d = delta(*family, sample)) out[sample.label_values[0]] += *d;
+        if (auto d = delta(*family, sample)) out[std::string(sample.label_values[0])] += *d;
       }
     }
     return out;
@@ -120,7 +123,7 @@ DegradationReport DegradationDetector::evaluate(std::span<const Family> families
     for (const auto& sample : throttle->samples) {
       auto reason = label(*throttle, sample, "reason");
       bool harmful = reason && std::find(kHarmful.begin(), kHarmful.end(), *reason) != kHarmful.end();
-      throttled[sample.label_values[1]] |= harmful && sample.value > 0;
+      throttled[std::string(sample.label_values[1])] |= harmful && sample.value > 0;
     }
     double count = 0;
     for (const auto& [uuid, is_throttled] : throttled) count += is_throttled ? 1 : 0;

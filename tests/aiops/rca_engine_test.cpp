@@ -231,5 +231,5 @@ TEST_F(RcaEngineTest, MetricsCountFindingsByCauseAndOpenOnesByGpu) {
   const Family* open = out.find("ainode_rca_open_findings");
   ASSERT_NE(open, nullptr);
   ASSERT_EQ(open->samples.size(), 1u);
-  EXPECT_EQ(open->samples[0].label_values, (std::vector<std::string>{"thermal", "0"}));
+  EXPECT_EQ(open->samples[0].label_values.to_strings(), (std::vector<std::string>{"thermal", "0"}));
 }

@@ -70,7 +70,7 @@ TEST(RiskTracker, ExportsMetricsAndTheRiskOfV1Gpus) {
   risk.add_metrics(set);
   const Family* value = set.find("ainode_gpu_failure_risk");
   ASSERT_NE(value, nullptr);
-  EXPECT_EQ(value->samples[0].label_values, (std::vector<std::string>{"0", "GPU-a"}));
+  EXPECT_EQ(value->samples[0].label_values.to_strings(), (std::vector<std::string>{"0", "GPU-a"}));
   EXPECT_DOUBLE_EQ(value->samples[0].value, 0.5);
   const Family* reason = set.find("ainode_gpu_failure_risk_reason");
   ASSERT_NE(reason, nullptr);

@@ -203,7 +203,7 @@ Collected collect_at(Collector& collector, const HostFs& fs, std::chrono::steady
 std::string microcode_of(const Collected& out, const std::string& cpu) {
   if (const Family* family = out.metrics.find("ainode_cpu_info")) {
     for (const auto& sample : family->samples) {
-      if (sample.label_values.at(0) == cpu) return sample.label_values.at(7);  // "microcode"
+      if (sample.label_values.at(0) == cpu) return std::string(sample.label_values.at(7));  // "microcode"
     }
   }
   return "<absent>";

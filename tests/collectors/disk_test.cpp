@@ -70,7 +70,7 @@ TEST(DiskCollector, FixtureWholeDisksSortedWithEveryCounter) {
   const Family* reads = out.metrics.find("ainode_disk_reads_completed_total");
   ASSERT_NE(reads, nullptr);
   std::vector<std::string> devices;
-  for (const auto& sample : reads->samples) devices.push_back(sample.label_values[0]);
+  for (const auto& sample : reads->samples) devices.emplace_back(sample.label_values[0]);
   EXPECT_EQ(devices, (std::vector<std::string>{"dm-0", "nvme0n1", "sda"}));
 
   // nvme0n1: the 20-field line.

@@ -157,7 +157,7 @@ std::vector<std::string> mountpoints(const Collected& out) {
   std::vector<std::string> result;
   const Family* family = out.metrics.find("ainode_filesystem_device_error");
   if (family == nullptr) return result;
-  for (const auto& sample : family->samples) result.push_back(sample.label_values[1]);
+  for (const auto& sample : family->samples) result.emplace_back(sample.label_values[1]);
   return result;
 }
 

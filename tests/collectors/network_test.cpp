@@ -96,7 +96,7 @@ namespace {
 std::vector<std::string> devices_of(const Collected& out, std::string_view family_name) {
   std::vector<std::string> devices;
   if (const Family* family = out.metrics.find(family_name)) {
-    for (const auto& sample : family->samples) devices.push_back(sample.label_values[0]);
+    for (const auto& sample : family->samples) devices.emplace_back(sample.label_values[0]);
   }
   return devices;
 }

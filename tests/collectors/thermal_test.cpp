@@ -46,7 +46,7 @@ class ScratchSys {
 std::vector<std::string> zone_labels(const Collected& out) {
   std::vector<std::string> zones;
   if (const Family* family = out.metrics.find("ainode_thermal_zone_temperature_celsius")) {
-    for (const auto& sample : family->samples) zones.push_back(sample.label_values.at(0));
+    for (const auto& sample : family->samples) zones.emplace_back(sample.label_values.at(0));
   }
   return zones;
 }

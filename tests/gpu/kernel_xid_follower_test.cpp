@@ -62,7 +62,7 @@ double metric(const MetricSet& set, std::string_view name, std::vector<std::stri
   const Family* family = set.find(name);
   if (!family) return -1;
   for (const auto& s : family->samples) {
-    if (labels.empty() || s.label_values == labels) return s.value;
+    if (labels.empty() || s.label_values.to_strings() == labels) return s.value;
   }
   return -1;
 }
