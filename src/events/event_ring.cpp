@@ -6,6 +6,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/exact_output.hpp"
+
 namespace ainode {
 
 namespace {
@@ -71,15 +73,18 @@ void EventRing::pack_oldest_loose() {
   block.count = static_cast<std::uint32_t>(kBlockEvents);
   std::string packed;
   for (std::size_t i = 0; i < kBlockEvents; ++i) pack(*loose_[i], packed);
-  uLongf deflated_size = compressBound(static_cast<uLong>(packed.size()));
-  block.deflated.resize(deflated_size);
-  if (compress2(reinterpret_cast<Bytef*>(block.deflated.data()), &deflated_size,
-                reinterpret_cast<const Bytef*>(packed.data()), static_cast<uLong>(packed.size()),
-                Z_DEFAULT_COMPRESSION) != Z_OK) {
-    return;  // only when out of memory: the events stay loose, nothing is lost
-  }
-  block.deflated.resize(deflated_size);
-  block.deflated.shrink_to_fit();
+  auto deflated = exact_output(compressBound(static_cast<uLong>(packed.size())),
+                               [&](char* buffer, std::size_t capacity) -> std::optional<std::size_t> {
+                                 uLongf size = capacity;
+                                 if (compress2(reinterpret_cast<Bytef*>(buffer), &size,
+                                               reinterpret_cast<const Bytef*>(packed.data()),
+                                               static_cast<uLong>(packed.size()), Z_DEFAULT_COMPRESSION) != Z_OK) {
+                                   return std::nullopt;
+                                 }
+                                 return size;
+                               });
+  if (!deflated) return;  // only when out of memory: the events stay loose, nothing is lost
+  block.deflated = std::move(*deflated);
   block.packed_size = static_cast<std::uint32_t>(packed.size());
   blocks_.push_back(std::move(block));
   loose_.erase(loose_.begin(), loose_.begin() + static_cast<std::ptrdiff_t>(kBlockEvents));

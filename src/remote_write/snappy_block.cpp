@@ -2,18 +2,21 @@
 
 #include <snappy-c.h>
 
+#include "core/exact_output.hpp"
+
 namespace ainode {
 
 std::string snappy_block_compress(std::string_view raw) {
-  std::string out(snappy_max_compressed_length(raw.size()), '\0');
-  std::size_t length = out.size();
-  // Cannot fail: the output buffer has the maximum size.
-  ::snappy_compress(raw.data(), raw.size(), out.data(), &length);
-  out.resize(length);
   // The block is kept (the buffer's memory tier counts its size, a send
-  // holds it for the request): give back the worst case's spare room.
-  out.shrink_to_fit();
-  return out;
+  // holds it for the request): exactly its size, not the worst case's.
+  auto out = exact_output(snappy_max_compressed_length(raw.size()),
+                          [&](char* buffer, std::size_t capacity) -> std::optional<std::size_t> {
+                            std::size_t length = capacity;
+                            // Cannot fail: the output buffer has the maximum size.
+                            ::snappy_compress(raw.data(), raw.size(), buffer, &length);
+                            return length;
+                          });
+  return std::move(*out);
 }
 
 std::optional<std::string> snappy_block_uncompress(std::string_view compressed) {
