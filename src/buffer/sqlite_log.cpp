@@ -146,11 +146,14 @@ std::optional<std::string> SqliteLog::open_database(const std::string& path) {
   // WAL: appends are sequential writes and readers never block the writer.
   // synchronous=FULL: every commit (one per cycle) is fsynced, so a power
   // loss costs at most the cycle being written (docs/buffer.md).
-  // cache_size=-256 (KiB): SQLite's default page cache (2,000 KiB) fills
+  // cache_size=-128 (KiB): SQLite's default page cache (2,000 KiB) fills
   // with pages the appends wrote and nothing reads again, growing the
   // agent's RSS by up to 2 MiB over hours (the soak); the reads it serves
   // (replay, query_range) are sequential and the kernel's page cache backs them.
-  if (!exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-256;", &error)) return error;
+  // 32 pages still hold one commit of the 8-GPU twin (its ~40 KB blob, the
+  // index and the B-tree path) without spilling to the WAL mid-transaction;
+  // bench_buffer_cost measured the same write cost at -256, -128 and -64.
+  if (!exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-128;", &error)) return error;
   Statement check(db_, "PRAGMA quick_check");
   if (!check) return std::string("not a database: ") + sqlite().errmsg(db_);
   if (check.step() != SQLITE_ROW) return std::string("integrity check failed: ") + sqlite().errmsg(db_);
