@@ -4,6 +4,7 @@
 // by throwing ParseError with a message that says what was wrong.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ std::vector<std::string_view> lines(std::string_view s);
 
 // Splits on runs of spaces and tabs; no empty fields.
 std::vector<std::string_view> fields(std::string_view s);
+
+// The first out.size() fields of s (as fields() splits them) into out,
+// without allocating; returns how many there were, at most out.size().
+std::size_t leading_fields(std::string_view s, std::span<std::string_view> out);
 
 // Splits on every occurrence of `separator` (empty fields kept).
 std::vector<std::string_view> split(std::string_view s, char separator);

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <span>
+#include <string>
+#include <vector>
+
 using namespace ainode;
 
 TEST(Text, LinesAndFields) {
@@ -13,6 +18,34 @@ TEST(Text, LinesAndFields) {
   EXPECT_EQ(fs[0], "c");
   EXPECT_TRUE(text::lines("").empty());
   EXPECT_TRUE(text::fields("   \t ").empty());
+}
+
+// The splitters reserve before they split: the edges of that.
+TEST(Text, SplittersEdgesAndAllocation) {
+  using V = std::vector<std::string_view>;
+  EXPECT_EQ(text::lines("a\n\nb\n"), (V{"a", "", "b"}));
+  EXPECT_EQ(text::lines("\n"), (V{""}));
+  EXPECT_EQ(text::lines("x"), (V{"x"}));
+  EXPECT_EQ(text::fields(" 1\t 2  3 \t"), (V{"1", "2", "3"}));
+  EXPECT_EQ(text::fields("1"), (V{"1"}));
+  EXPECT_EQ(text::split("a,,b,", ','), (V{"a", "", "b", ""}));
+  EXPECT_EQ(text::split("", ','), (V{""}));
+  std::string stat = "S 1 1 1 0 -1 4194560 22418 1396268 116 977";
+  for (int i = 0; i < 40; ++i) stat += " " + std::to_string(i);
+  auto f = text::fields(stat);
+  EXPECT_EQ(f.size(), 51u);
+  std::array<std::string_view, 3> first{};
+  EXPECT_EQ(text::leading_fields("  S\t1  2 3 4", first), 3u);
+  EXPECT_EQ(first, (std::array<std::string_view, 3>{"S", "1", "2"}));
+  std::array<std::string_view, 3> short_line{};
+  EXPECT_EQ(text::leading_fields(" a b ", short_line), 2u);
+  EXPECT_EQ(short_line[1], "b");
+  EXPECT_EQ(text::leading_fields(" \t ", short_line), 0u);
+  EXPECT_EQ(text::leading_fields("a", std::span<std::string_view>{}), 0u);
+  auto l = text::lines("a\nb\nc\nd\ne\n");
+  EXPECT_EQ(l.capacity(), l.size());
+  auto s = text::split("1,2,3,4,5,6,7", ',');
+  EXPECT_EQ(s.capacity(), s.size());
 }
 
 TEST(Text, StrictNumbers) {
