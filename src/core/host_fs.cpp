@@ -24,7 +24,7 @@ std::filesystem::path join(const std::filesystem::path& base, std::string_view r
 
 // Plain read(2), no streams (the hot path). Collector threads keep their per-cycle files open (core/kept_open_files);
 // other threads open, read and close.
-int read_all(const std::filesystem::path& path, std::string& out) {
+int read_all(const std::string& path, std::string& out) {
   if (auto* kept = KeptOpenFiles::for_this_thread()) return kept->read(path, out, HostFs::kMaxFileBytes);
   return read_whole_file(path, out, HostFs::kMaxFileBytes);
 }
@@ -39,11 +39,13 @@ std::filesystem::path HostFs::root(std::string_view relative) const { return joi
 
 std::string HostFs::read(const std::filesystem::path& path) {
   std::string out;
-  if (int error = read_all(path, out); error != 0) throw IoError(path, error);
+  if (int error = read_all(path.native(), out); error != 0) throw IoError(path, error);
   return out;
 }
 
-std::optional<std::string> HostFs::try_read(const std::filesystem::path& path) {
+std::optional<std::string> HostFs::try_read(const std::filesystem::path& path) { return try_read_file(path.native()); }
+
+std::optional<std::string> HostFs::try_read_file(const std::string& path) {
   std::string out;
   if (read_all(path, out) != 0) return std::nullopt;
   return out;

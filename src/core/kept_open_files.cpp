@@ -63,7 +63,7 @@ int read_to_end(int fd, std::string& out, std::size_t max_bytes) {
 
 }  // namespace
 
-int read_whole_file(const std::filesystem::path& path, std::string& out, std::size_t max_bytes) {
+int read_whole_file(const std::string& path, std::string& out, std::size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno;
   int error = read_to_end(fd, out, max_bytes);
@@ -127,8 +127,8 @@ void KeptOpenFiles::forget(std::unordered_map<std::string, Entry>::iterator it) 
   kept_total.fetch_sub(1, std::memory_order_relaxed);
 }
 
-int KeptOpenFiles::read(const std::filesystem::path& path, std::string& out, std::size_t max_bytes) {
-  if (auto it = open_.find(path.native()); it != open_.end()) {
+int KeptOpenFiles::read(const std::string& path, std::string& out, std::size_t max_bytes) {
+  if (auto it = open_.find(path); it != open_.end()) {
     int error = pread_all(it->second.fd, it->second.whole_in_one_read, out, max_bytes);
     if (error == 0 || error == EFBIG) {
       it->second.last_cycle = cycle_;
@@ -140,7 +140,7 @@ int KeptOpenFiles::read(const std::filesystem::path& path, std::string& out, std
   return read_fresh(path, out, max_bytes);
 }
 
-int KeptOpenFiles::read_fresh(const std::filesystem::path& path, std::string& out, std::size_t max_bytes) {
+int KeptOpenFiles::read_fresh(const std::string& path, std::string& out, std::size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno;
   struct statfs fs_info{};
@@ -150,9 +150,9 @@ int KeptOpenFiles::read_fresh(const std::filesystem::path& path, std::string& ou
     sysfs = fs_info.f_type == SYSFS_MAGIC;
   }
   // procfs has no renameable objects (its net/ files are global tables).
-  bool keep = (procfs || (sysfs && keepable_sysfs_path(path.native()))) &&
+  bool keep = (procfs || (sysfs && keepable_sysfs_path(path))) &&
               kept_total.load(std::memory_order_relaxed) < budget();
-  bool whole_in_one_read = sysfs || (procfs && single_record_procfs_path(path.native()));
+  bool whole_in_one_read = sysfs || (procfs && single_record_procfs_path(path));
   int error = 0;
   if (keep) {
     error = pread_all(fd, whole_in_one_read, out, max_bytes);
@@ -167,7 +167,7 @@ int KeptOpenFiles::read_fresh(const std::filesystem::path& path, std::string& ou
     ::close(fd);
     return error;
   }
-  open_.emplace(path.native(), Entry{fd, whole_in_one_read, cycle_});
+  open_.emplace(path, Entry{fd, whole_in_one_read, cycle_});
   kept_total.fetch_add(1, std::memory_order_relaxed);
   return 0;
 }

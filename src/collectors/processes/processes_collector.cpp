@@ -31,10 +31,16 @@ std::vector<const MetricDesc*> ProcessesCollector::describe() const {
 void ProcessesCollector::collect(CollectContext& context, MetricSet& out) {
   std::vector<PidStat> processes;
   auto proc = context.fs.proc("");
+  std::string stat_path = proc.native();
+  if (!stat_path.empty() && stat_path.back() != '/') stat_path += '/';
+  const std::size_t base = stat_path.size();
   for (const auto& entry : HostFs::list(proc)) {
     if (!text::to_u64(entry)) continue;
+    stat_path.resize(base);
+    stat_path += entry;
+    stat_path += "/stat";
     // A process can exit between the listing and the read: that is normal.
-    auto text = HostFs::try_read(proc / entry / "stat");
+    auto text = HostFs::try_read_file(stat_path);
     if (!text) continue;
     try {
       processes.push_back(parse_pid_stat(*text));
