@@ -24,6 +24,20 @@ void sample_counter(TimeWindow<double>& window, std::optional<double> value, Clo
   if (!newest || now - newest->time >= GpuRiskHistory::kMinute) window.push(now, *value);
 }
 
+// For a counter window read only for its values (the oldest of the day and
+// each increase; the uncorrected ECC rule): a run of equal readings is kept
+// as its first and last point, which leaves both readings unchanged. A
+// healthy GPU's count never moves, and a point a minute for a day was 1,440
+// points per GPU (~23 KB) for nothing.
+void sample_counter_values(TimeWindow<double>& window, std::optional<double> value, Clock::time_point now) {
+  const auto& points = window.points();
+  if (value && points.size() >= 2 && points.back().value == *value && points[points.size() - 2].value == *value) {
+    if (now - points.back().time >= GpuRiskHistory::kMinute) window.move_newest(now);
+    return;
+  }
+  sample_counter(window, value, now);
+}
+
 template <typename Deque, typename Time>
 void drop_older(Deque& items, Clock::time_point limit, Time time_of) {
   while (!items.empty() && time_of(items.front()) < limit) items.pop_front();
@@ -90,15 +104,17 @@ void update_history(GpuRiskHistory& history, const GpuView& gpu, Clock::time_poi
   if (hot) history.minute_hot += elapsed;
   if (slowed) history.minute_slowdown += elapsed;
   if (now - *history.minute_start >= GpuRiskHistory::kMinute) {
-    history.hot_seconds.push(now, history.minute_hot);
-    history.slowdown_seconds.push(now, history.minute_slowdown);
+    // Only minutes that had any: the windows are read as day totals, and a
+    // cool GPU's 1,440 zeros a day per window added nothing to them.
+    if (history.minute_hot > 0) history.hot_seconds.push(now, history.minute_hot);
+    if (history.minute_slowdown > 0) history.slowdown_seconds.push(now, history.minute_slowdown);
     history.minute_start = now;
     history.minute_hot = history.minute_slowdown = 0;
   }
 
   if (gpu.reading.up) {
     sample_counter(history.corrected_ecc, ecc_count(gpu, "corrected"), now);
-    sample_counter(history.uncorrected_ecc, ecc_count(gpu, "uncorrected"), now);
+    sample_counter_values(history.uncorrected_ecc, ecc_count(gpu, "uncorrected"), now);
     sample_counter(history.pcie_replays, gpu.reading.pcie_replays, now);
     sample_counter(history.nvlink_errors, nvlink_error_count(gpu), now);
     for (const auto& link : gpu.reading.nvlinks) {

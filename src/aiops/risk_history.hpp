@@ -33,13 +33,15 @@ struct GpuRiskHistory {
 
   unsigned gpu = 0;
   std::string uuid;
-  // Counter readings, one a minute (plus the first), for rates and trends.
+  // Counter readings, one a minute (plus the first), for rates and trends;
+  // uncorrected_ecc keeps a run of equal readings as its first and last.
   TimeWindow<double> corrected_ecc{kDay, 1500};
   TimeWindow<double> uncorrected_ecc{kDay, 1500};
   TimeWindow<double> pcie_replays{std::chrono::hours(1), 120};
   TimeWindow<double> nvlink_errors{std::chrono::hours(1), 120};
   // Seconds per minute the GPU spent hot (thermal throttling or at its
-  // thermal limit) and held down by a hardware slowdown.
+  // thermal limit) and held down by a hardware slowdown; minutes with none
+  // are not kept.
   TimeWindow<double> hot_seconds{kDay, 1500};
   TimeWindow<double> slowdown_seconds{kDay, 1500};
   std::deque<Clock::time_point> hot_episodes;  // starts of hot spells (thermal cycles), last day

@@ -33,6 +33,11 @@ class TimeWindow {
     }
   }
   void clear() { points_.clear(); }
+  // Moves the newest point forward to `time` (never backwards): lets a run of
+  // equal readings be kept as its first and last point.
+  void move_newest(Clock::time_point time) {
+    if (!points_.empty() && time > points_.back().time) points_.back().time = time;
+  }
 
   bool empty() const { return points_.empty(); }
   std::size_t size() const { return points_.size(); }

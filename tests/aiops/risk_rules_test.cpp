@@ -99,6 +99,41 @@ TEST(RiskRules, OldUncorrectedErrorsAreOnlyWatched) {
   EXPECT_TRUE(has(a, "uncorrected_ecc_lifetime"));
 }
 
+// A healthy GPU's day costs no per-minute zeros: the hot and slowdown
+// windows keep only minutes that had any, and a count that never moves
+// keeps its first and last reading. Every reading of them is unchanged: an
+// error after a quiet day is new, one a day and more old is not.
+TEST(RiskRules, AQuietDayKeepsAlmostNothingAndReadsTheSame) {
+  GpuRiskHistory history;
+  GpuView g = healthy_gpu();
+  g.reading.ecc_errors[{"uncorrected", "aggregate"}] = 2;
+  const int day = 24 * 3600;
+  for (int t = 0; t <= day + 7200; t += 30) update_history(history, g, t0 + std::chrono::seconds(t));
+  EXPECT_TRUE(history.hot_seconds.empty());
+  EXPECT_TRUE(history.slowdown_seconds.empty());
+  EXPECT_LE(history.uncorrected_ecc.size(), 2u);
+  EXPECT_GE(history.corrected_ecc.size(), 1400u) << "its rate reads the points' times: kept a minute apart";
+  auto quiet = assess_risk(g, history, t0 + std::chrono::seconds(day + 7200));
+  EXPECT_TRUE(has(quiet, "uncorrected_ecc_lifetime"));
+  EXPECT_FALSE(has(quiet, "uncorrected_ecc_new"));
+
+  int t = day + 7200;
+  g.reading.ecc_errors[{"uncorrected", "aggregate"}] = 3;
+  for (int end = t + 600; t <= end; t += 30) update_history(history, g, t0 + std::chrono::seconds(t));
+  auto fresh = assess_risk(g, history, t0 + std::chrono::seconds(t));
+  ASSERT_TRUE(has(fresh, "uncorrected_ecc_new"));
+  EXPECT_EQ(fresh.action, RiskAction::drain);
+  for (const auto& r : fresh.reasons) {
+    if (r.reason == "uncorrected_ecc_new") {
+      EXPECT_NE(r.detail.find("1 new uncorrected ECC errors"), std::string::npos) << r.detail;
+    }
+  }
+  // A minute at the limit is kept, and counted.
+  g.reading.temperature_celsius = 86;
+  for (int end = t + 120; t <= end; t += 5) update_history(history, g, t0 + std::chrono::seconds(t));
+  EXPECT_FALSE(history.hot_seconds.empty());
+}
+
 TEST(RiskRules, CorrectedErrorRateAboveAHundredAnHour) {
   GpuRiskHistory slow, fast;
   auto few = run(slow, healthy_gpu(), 600, [](GpuView& g, int t) { g.reading.ecc_errors[{"corrected", "aggregate"}] = 12 + t / 300; });
