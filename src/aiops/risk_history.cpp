@@ -16,12 +16,13 @@ Clock::time_point from_unix_seconds(double seconds) {
 
 // A counter point a minute is enough for rates per minute and per hour;
 // a counter that went backwards (driver reload, GPU reset) starts over.
-void sample_counter(TimeWindow<double>& window, std::optional<double> value, Clock::time_point now) {
+void sample_counter(TimeWindow<double>& window, std::optional<double> value, Clock::time_point now,
+                    Clock::duration every = GpuRiskHistory::kMinute) {
   if (!value) return;
   const auto* newest = window.newest();
   if (newest && *value < newest->value) window.clear();
   newest = window.newest();
-  if (!newest || now - newest->time >= GpuRiskHistory::kMinute) window.push(now, *value);
+  if (!newest || now - newest->time >= every) window.push(now, *value);
 }
 
 // For a counter window read only for its values (the oldest of the day and
@@ -113,7 +114,7 @@ void update_history(GpuRiskHistory& history, const GpuView& gpu, Clock::time_poi
   }
 
   if (gpu.reading.up) {
-    sample_counter(history.corrected_ecc, ecc_count(gpu, "corrected"), now);
+    sample_counter(history.corrected_ecc, ecc_count(gpu, "corrected"), now, GpuRiskHistory::kCorrectedEccEvery);
     sample_counter_values(history.uncorrected_ecc, ecc_count(gpu, "uncorrected"), now);
     sample_counter(history.pcie_replays, gpu.reading.pcie_replays, now);
     sample_counter(history.nvlink_errors, nvlink_error_count(gpu), now);

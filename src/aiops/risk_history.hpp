@@ -35,6 +35,10 @@ struct GpuRiskHistory {
   std::string uuid;
   // Counter readings, one a minute (plus the first), for rates and trends;
   // uncorrected_ecc keeps a run of equal readings as its first and last.
+  // The corrected count's only reader is its rate over the day: a point
+  // every 5 minutes moves that window's start by at most 5 of its 1,440
+  // minutes, and 288 points a day instead of 1,440 are ~18 KB less per GPU.
+  static constexpr auto kCorrectedEccEvery = std::chrono::minutes(5);
   TimeWindow<double> corrected_ecc{kDay, 1500};
   TimeWindow<double> uncorrected_ecc{kDay, 1500};
   TimeWindow<double> pcie_replays{std::chrono::hours(1), 120};

@@ -112,7 +112,8 @@ TEST(RiskRules, AQuietDayKeepsAlmostNothingAndReadsTheSame) {
   EXPECT_TRUE(history.hot_seconds.empty());
   EXPECT_TRUE(history.slowdown_seconds.empty());
   EXPECT_LE(history.uncorrected_ecc.size(), 2u);
-  EXPECT_GE(history.corrected_ecc.size(), 1400u) << "its rate reads the points' times: kept a minute apart";
+  EXPECT_GE(history.corrected_ecc.size(), 280u) << "its rate reads the points' times: one each 5 minutes";
+  EXPECT_LE(history.corrected_ecc.size(), 300u);
   auto quiet = assess_risk(g, history, t0 + std::chrono::seconds(day + 7200));
   EXPECT_TRUE(has(quiet, "uncorrected_ecc_lifetime"));
   EXPECT_FALSE(has(quiet, "uncorrected_ecc_new"));
@@ -126,6 +127,21 @@ TEST(RiskRules, AQuietDayKeepsAlmostNothingAndReadsTheSame) {
   for (const auto& r : fresh.reasons) {
     if (r.reason == "uncorrected_ecc_new") {
       EXPECT_NE(r.detail.find("1 new uncorrected ECC errors"), std::string::npos) << r.detail;
+    }
+  }
+  // The corrected rate still reads over the day: 200 an hour is seen.
+  GpuRiskHistory rising;
+  GpuView r = healthy_gpu();
+  int u = 0;
+  for (; u <= day + 3600; u += 30) {
+    r.reading.ecc_errors[{"corrected", "aggregate"}] = 12 + u / 18;  // 200 an hour
+    update_history(rising, r, t0 + std::chrono::seconds(u));
+  }
+  auto rate = assess_risk(r, rising, t0 + std::chrono::seconds(u - 30));
+  EXPECT_TRUE(has(rate, "corrected_ecc_rate"));
+  for (const auto& reason : rate.reasons) {
+    if (reason.reason == "corrected_ecc_rate") {
+      EXPECT_NE(reason.detail.find("200 corrected"), std::string::npos) << reason.detail;
     }
   }
   // A minute at the limit is kept, and counted.
