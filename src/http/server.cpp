@@ -36,6 +36,11 @@ struct HttpServer::Impl {
   asio::thread_pool auth_pool{1};
   std::thread thread;
   std::uint16_t port = 0;
+  // Set on the io thread by stop(). Cancelling a timer that has already
+  // expired does not abort its queued handler, so the handlers that re-arm
+  // check this rather than trust the cancel: one re-armed watch would keep
+  // io.run(), and so stop(), from ever returning.
+  bool stopping = false;
   // Set while connections are being refused at max_connections, so only
   // the first refusal of a burst is logged.
   std::uint64_t rejected_in_burst = 0;
@@ -58,10 +63,6 @@ namespace {
 // accept fails again at once: pausing keeps the io thread from spinning
 // until timed-out clients give descriptors back.
 constexpr std::chrono::milliseconds accept_retry_delay{100};
-
-// How often the web config file and its certificates are checked for
-// changes (cert-manager rotates by renaming a new file into place).
-constexpr std::chrono::seconds watch_interval{1};
 
 tcp::endpoint resolve_endpoint(const std::string& text) {
   auto address = parse_listen_address(text);
@@ -98,7 +99,7 @@ void HttpServer::Impl::accept() {
       if (error == asio::error::connection_aborted) return accept();
       accept_retry.expires_after(accept_retry_delay);
       accept_retry.async_wait([this](error_code wait_error) {
-        if (!wait_error) accept();
+        if (!wait_error && !stopping) accept();
       });
       return;
     }
@@ -127,9 +128,9 @@ void HttpServer::Impl::accept() {
 // Runs on the io thread once a second: a changed web config file is
 // reloaded whole; otherwise changed certificates are reloaded in place.
 void HttpServer::Impl::watch() {
-  watch_timer.expires_after(watch_interval);
+  watch_timer.expires_after(state.options.web_config_watch_interval);
   watch_timer.async_wait([this](error_code error) {
-    if (error) return;
+    if (error || stopping) return;
     std::string path;
     bool file_changed = false;
     {
@@ -254,6 +255,7 @@ void HttpServer::stop() {
   // Closing the listener, the retry timer and every client socket ends every
   // pending operation, so run() returns once the sessions have unwound.
   asio::post(impl_->io, [impl = impl_.get()] {
+    impl->stopping = true;
     error_code ignored;
     impl->acceptor.close(ignored);
     impl->accept_retry.cancel();

@@ -69,6 +69,9 @@ struct HttpServerOptions {
   std::int64_t max_request_bytes = 8192;  // request line + headers, across reads; more gets 431 (414 in the request line)
   std::int64_t max_header_count = 64;     // more gets 431
   std::int64_t max_body_bytes = 64 * 1024;  // a longer request body gets 413; shorter ones reach the handler
+  // How often the web config file and its certificates are checked for
+  // changes (cert-manager rotates by renaming a new file into place).
+  std::chrono::milliseconds web_config_watch_interval{1000};
 };
 
 // Where the web config stands, for /v1/status and ainode_web_config_reload_success.

@@ -9,10 +9,27 @@ FIXTURES="$AINODE_SOURCE_DIR/tests/fixtures"
 WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ainode-e2e.XXXXXX")
 BACKGROUND_PIDS=()
 
+# Every background process must exit within 15 s of SIGTERM (systemd's
+# stop is bounded too): one that does not is killed and fails the test
+# with its command line, instead of hanging it until CTest's timeout.
 cleanup() {
+  local status=$? pid waited stuck=0
   for pid in "${BACKGROUND_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${BACKGROUND_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${BACKGROUND_PIDS[@]}"; do
+    waited=0
+    while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 150 ]; do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "FAIL: pid $pid did not exit within 15 s of SIGTERM: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+      stuck=1
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$WORK_DIR"
+  if [ "$stuck" = 1 ] && [ "$status" = 0 ]; then exit 1; fi
 }
 trap cleanup EXIT
 

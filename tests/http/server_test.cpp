@@ -11,6 +11,7 @@
 
 #include "socket_client.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
@@ -460,4 +461,32 @@ TEST(HttpServerDeathTest, AcceptPausesWhenOutOfDescriptorsAndRecovers) {
     std::_Exit(0);
   };
   EXPECT_EXIT(scenario(), testing::ExitedWithCode(0), "");
+}
+
+// stop() cancels the web config watch timer, but a timer that has already
+// expired cannot be cancelled: its handler runs with success. If that
+// handler re-armed the timer, the io thread would never run out of work
+// and stop() would never return (an e2e test hung so in CI, 600 s, after
+// its agent got SIGTERM). A watch interval of zero keeps the timer
+// expired nearly always, so each of these stops lands in that window.
+TEST(HttpServer, StopReturnsWhileTheWebConfigWatchIsDue) {
+  for (int round = 0; round < 200; ++round) {
+    HttpServerOptions options;
+    options.web_config_watch_interval = std::chrono::milliseconds(round % 2);
+    auto server = std::make_shared<HttpServer>(loopback(options), test_handler);
+    server->start();
+    if (round % 3 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200 * (round % 7)));
+    auto stopped = std::make_shared<std::atomic<bool>>(false);
+    std::thread([server, stopped] {
+      server->stop();
+      *stopped = true;
+    }).detach();
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!*stopped && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    if (!*stopped) {
+      // The stopping thread is stuck for good: report and leave.
+      std::fprintf(stderr, "HttpServer::stop() did not return within 10 s (round %d)\n", round);
+      std::_Exit(1);
+    }
+  }
 }
