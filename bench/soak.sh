@@ -8,7 +8,8 @@
 #   - 20 short-lived processes started per second (the processes collector,
 #     the pod attributor and the GPU process join all see them come and go),
 #   - a network interface created, flapped and deleted every 5 s (a dummy
-#     link; needs CAP_NET_ADMIN, else it says so and skips only that part).
+#     link, or a veth pair where the kernel has no dummy module; needs
+#     CAP_NET_ADMIN, else it says so and skips only that part).
 # The agent reads the host's real /proc and /sys, so the churn is real.
 # RSS, anonymous memory, open descriptors and threads are sampled every 10 s.
 # Flat means: after the first minute, the least-squares trend of RSS over the
@@ -71,13 +72,24 @@ done
 ( while :; do for _ in $(seq "$CHURN_PER_SECOND"); do /bin/true & done; wait; sleep 1; done ) &
 PIDS+=($!)
 
-flapping="no (no CAP_NET_ADMIN here: the interface flap was skipped)"
+# A dummy link where the kernel has the module, else a veth pair (some
+# kernels are built without dummy; veth needs only CAP_NET_ADMIN too).
+flapping="no (no dummy or veth link could be created here, e.g. no CAP_NET_ADMIN: the interface flap was skipped)"
+flap_link=""
 if ip link add ainodesoak0 type dummy 2>/dev/null; then
-  ip link del ainodesoak0
+  flap_link="type dummy"
   flapping="yes (ainodesoak0, a dummy link, created, up, down and deleted every 5 s)"
+elif ip link add ainodesoak0 type veth peer name ainodesoak1 2>/dev/null; then
+  flap_link="type veth peer name ainodesoak1"
+  flapping="yes (ainodesoak0 and its peer ainodesoak1, a veth pair, created, up, down and deleted every 5 s)"
+fi
+if [ -n "$flap_link" ]; then
+  ip link del ainodesoak0
   ( while :; do
-      ip link add ainodesoak0 type dummy 2>/dev/null || true
-      ip link set ainodesoak0 up 2>/dev/null || true; sleep 2
+      # shellcheck disable=SC2086 # flap_link is the words of the link type
+      ip link add ainodesoak0 $flap_link 2>/dev/null || true
+      ip link set ainodesoak0 up 2>/dev/null || true
+      ip link set ainodesoak1 up 2>/dev/null || true; sleep 2
       ip link set ainodesoak0 down 2>/dev/null || true; sleep 1
       ip link del ainodesoak0 2>/dev/null || true; sleep 2
     done ) &
