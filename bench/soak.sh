@@ -75,19 +75,18 @@ PIDS+=($!)
 # A dummy link where the kernel has the module, else a veth pair (some
 # kernels are built without dummy; veth needs only CAP_NET_ADMIN too).
 flapping="no (no dummy or veth link could be created here, e.g. no CAP_NET_ADMIN: the interface flap was skipped)"
-flap_link=""
+flap_link=()
 if ip link add ainodesoak0 type dummy 2>/dev/null; then
-  flap_link="type dummy"
+  flap_link=(type dummy)
   flapping="yes (ainodesoak0, a dummy link, created, up, down and deleted every 5 s)"
 elif ip link add ainodesoak0 type veth peer name ainodesoak1 2>/dev/null; then
-  flap_link="type veth peer name ainodesoak1"
+  flap_link=(type veth peer name ainodesoak1)
   flapping="yes (ainodesoak0 and its peer ainodesoak1, a veth pair, created, up, down and deleted every 5 s)"
 fi
-if [ -n "$flap_link" ]; then
+if [ "${#flap_link[@]}" -gt 0 ]; then
   ip link del ainodesoak0
   ( while :; do
-      # shellcheck disable=SC2086 # flap_link is the words of the link type
-      ip link add ainodesoak0 $flap_link 2>/dev/null || true
+      ip link add ainodesoak0 "${flap_link[@]}" 2>/dev/null || true
       ip link set ainodesoak0 up 2>/dev/null || true
       ip link set ainodesoak1 up 2>/dev/null || true; sleep 2
       ip link set ainodesoak0 down 2>/dev/null || true; sleep 1
